@@ -1,0 +1,47 @@
+//! One module per group of subcommands; [`run`] dispatches.
+
+mod demo;
+mod init;
+mod keys;
+mod records;
+mod schema;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command};
+use crate::vaultdir::VaultDir;
+
+/// Run the parsed command.
+pub fn run(cli: Cli) -> Result<()> {
+    let dir = VaultDir::new(&cli.data_dir);
+    let out = cli.output;
+    match cli.command {
+        Command::Init { schema, key_file } => init::run(&dir, out, schema.as_deref(), key_file.as_deref()),
+        Command::Put {
+            collection,
+            data,
+            batch_size,
+        } => records::put(&dir, out, &collection, &data, batch_size),
+        Command::Get {
+            collection,
+            id,
+            fields,
+            masked,
+        } => records::get(&dir, out, &collection, &id, fields.as_deref(), masked),
+        Command::Find {
+            collection,
+            query,
+            fields,
+            masked,
+        } => records::find(&dir, out, &collection, &query, fields.as_deref(), masked),
+        Command::Update {
+            collection,
+            id,
+            data,
+        } => records::update(&dir, out, &collection, &id, &data),
+        Command::Delete { collection, id } => records::delete(&dir, out, &collection, &id),
+        Command::Schema { command } => schema::run(&dir, out, command),
+        Command::Keys { command } => keys::run(&dir, out, command),
+        Command::Demo { customers, keep } => demo::run(out, customers, keep.as_deref()),
+    }
+}

@@ -1,0 +1,114 @@
+//! The on-disk layout of a local vault: the data directory, its config file, database,
+//! schema copy and the master key file (which may live elsewhere).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+use gembok_core::Vault;
+use gembok_crypto::MasterKey;
+use gembok_store_sqlite::SqliteStore;
+
+const CONFIG: &str = "gembok.toml";
+const DB: &str = "gembok.db";
+const SCHEMA: &str = "schema.toml";
+const DEFAULT_KEY: &str = "master.key";
+
+/// Paths of one vault directory.
+pub struct VaultDir {
+    pub root: PathBuf,
+}
+
+impl VaultDir {
+    pub fn new(root: &Path) -> Self {
+        Self {
+            root: root.to_path_buf(),
+        }
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.root.join(DB)
+    }
+
+    pub fn schema_path(&self) -> PathBuf {
+        self.root.join(SCHEMA)
+    }
+
+    fn config_path(&self) -> PathBuf {
+        self.root.join(CONFIG)
+    }
+
+    /// Whether a vault already lives here.
+    pub fn exists(&self) -> bool {
+        self.config_path().exists() || self.db_path().exists()
+    }
+
+    /// The key file this vault uses (from its config).
+    pub fn key_path(&self) -> Result<PathBuf> {
+        let text = fs::read_to_string(self.config_path()).with_context(|| {
+            format!(
+                "no vault in {} (run `gembok init` first)",
+                self.root.display()
+            )
+        })?;
+        let line = text
+            .lines()
+            .find_map(|l| l.strip_prefix("key_file = "))
+            .context("gembok.toml names no key_file")?;
+        let raw: String = serde_json::from_str(line.trim()).context("gembok.toml: bad key_file")?;
+        let p = PathBuf::from(raw);
+        Ok(if p.is_absolute() { p } else { self.root.join(p) })
+    }
+
+    /// Point the config at another key file (after a master-key rotation), atomically.
+    pub fn set_key_path(&self, key: &Path) -> Result<()> {
+        let key = fs::canonicalize(key).context("new key file")?;
+        let text = format!(
+            "# Gembok vault configuration.\nkey_file = {}\n",
+            serde_json::to_string(&key.to_string_lossy())?
+        );
+        let tmp = self.root.join(".gembok.toml.tmp");
+        fs::write(&tmp, text)?;
+        fs::File::open(&tmp)?.sync_all()?;
+        fs::rename(&tmp, self.config_path())?;
+        Ok(())
+    }
+
+    /// Create the directory, key file, database and schema copy; refuse an existing vault.
+    pub fn init(&self, schema_text: &str, key_file: Option<&Path>) -> Result<(Vault, PathBuf)> {
+        if self.exists() {
+            bail!(
+                "{} already holds a vault; refusing to touch it",
+                self.root.display()
+            );
+        }
+        fs::create_dir_all(&self.root)
+            .with_context(|| format!("cannot create {}", self.root.display()))?;
+        set_private(&self.root)?;
+        let key_path = key_file
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| self.root.join(DEFAULT_KEY));
+        let master = MasterKey::create_file(&key_path)?;
+        let store = Arc::new(SqliteStore::open(&self.db_path())?);
+        let vault = Vault::initialize(store, master, schema_text)?;
+        fs::write(self.schema_path(), schema_text)?;
+        self.set_key_path(&key_path)?;
+        Ok((vault, key_path))
+    }
+
+    /// Open the vault with its configured key file.
+    pub fn open(&self) -> Result<Vault> {
+        let key_path = self.key_path()?;
+        let master = MasterKey::load_file(&key_path)?;
+        let store = Arc::new(SqliteStore::open(&self.db_path())?);
+        Ok(Vault::open(store, master)?)
+    }
+}
+
+#[cfg(unix)]
+fn set_private(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+    Ok(())
+}

@@ -1,0 +1,120 @@
+//! The one error type of the vault core.
+//!
+//! Every message names collections, fields and rules, never a value: these errors reach
+//! CLI output, HTTP bodies and logs. Callers map variants to exit codes and status codes
+//! through [`CoreError::kind`], so that mapping lives in one place per front end.
+
+use gembok_crypto::CryptoError;
+use gembok_store::StoreError;
+
+/// One problem with one row of a batch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowError {
+    /// Zero-based position of the row in the batch.
+    pub row: usize,
+    /// The error, as text without values.
+    pub message: String,
+}
+
+/// What the vault refused or failed to do.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error("unknown collection `{0}`")]
+    UnknownCollection(String),
+    #[error("field `{field}` is not declared in collection `{collection}`")]
+    UndeclaredField { collection: String, field: String },
+    #[error("field `{field}` is invalid ({rule}: {reason})")]
+    InvalidField {
+        field: String,
+        rule: &'static str,
+        reason: &'static str,
+    },
+    #[error("required field `{0}` is missing")]
+    MissingField(String),
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    #[error("field `{0}` is not searchable")]
+    NotSearchable(String),
+    #[error("{} of {} rows are invalid; nothing was written (first: row {}: {})",
+        .errors.len(), .total, .errors.first().map_or(0, |e| e.row + 1),
+        .errors.first().map_or("", |e| e.message.as_str()))]
+    Batch { errors: Vec<RowError>, total: usize },
+    #[error("record not found")]
+    NotFound,
+    #[error("referenced {collection} record does not exist (field `{field}`)")]
+    DanglingReference { collection: String, field: String },
+    #[error("integrity failure: {0}")]
+    Integrity(String),
+    #[error("wrong master key: this vault was sealed with key {expected}, the key file holds key {found}")]
+    WrongMasterKey { expected: String, found: String },
+    #[error("schema: {0}")]
+    Schema(String),
+    #[error("schema change refused: {0}")]
+    SchemaChange(String),
+    #[error("this store already holds a vault; refusing to initialise it again")]
+    AlreadyInitialized,
+    #[error("this store holds no vault; run `gembok init` first")]
+    NotInitialized,
+    #[error("storage: {0}")]
+    Store(StoreError),
+    #[error("cryptography: {0}")]
+    Crypto(CryptoError),
+}
+
+/// Coarse classes of error, for exit codes and HTTP statuses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The caller sent something invalid (exit 3, HTTP 400/422).
+    Invalid,
+    /// What was asked for does not exist (exit 4, HTTP 404).
+    NotFound,
+    /// Stored data or keys do not verify (exit 5, HTTP 500 with an opaque body).
+    Integrity,
+    /// The request conflicts with the vault's state (exit 1, HTTP 409).
+    Conflict,
+    /// Anything else (exit 1, HTTP 500/503).
+    Internal,
+}
+
+impl CoreError {
+    /// The class of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            CoreError::UndeclaredField { .. }
+            | CoreError::InvalidField { .. }
+            | CoreError::MissingField(_)
+            | CoreError::InvalidInput(_)
+            | CoreError::NotSearchable(_)
+            | CoreError::Batch { .. }
+            | CoreError::DanglingReference { .. }
+            | CoreError::Schema(_)
+            | CoreError::SchemaChange(_) => ErrorKind::Invalid,
+            CoreError::UnknownCollection(_) | CoreError::NotFound => ErrorKind::NotFound,
+            CoreError::Integrity(_) | CoreError::WrongMasterKey { .. } => ErrorKind::Integrity,
+            CoreError::Crypto(CryptoError::WrongKey | CryptoError::Integrity) => {
+                ErrorKind::Integrity
+            }
+            CoreError::Store(StoreError::Integrity(_)) => ErrorKind::Integrity,
+            CoreError::Store(StoreError::NotFound) => ErrorKind::NotFound,
+            CoreError::Store(StoreError::Conflict(_))
+            | CoreError::AlreadyInitialized
+            | CoreError::NotInitialized => ErrorKind::Conflict,
+            CoreError::Store(_) | CoreError::Crypto(_) => ErrorKind::Internal,
+        }
+    }
+}
+
+impl From<StoreError> for CoreError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => CoreError::NotFound,
+            other => CoreError::Store(other),
+        }
+    }
+}
+
+impl From<CryptoError> for CoreError {
+    fn from(e: CryptoError) -> Self {
+        CoreError::Crypto(e)
+    }
+}

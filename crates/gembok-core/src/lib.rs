@@ -1,0 +1,25 @@
+//! The heart of Gembok: the schema and the [`Vault`] service.
+//!
+//! A write arrives as JSON fields, is parsed field by field into the types of
+//! `gembok-types` (undeclared fields refused), sealed with `gembok-crypto` under the
+//! collection's current data key with the record and field bound in as associated data,
+//! blind-indexed where the schema says `searchable`, and handed to a [`gembok_store::Store`]
+//! as one atomic batch. A read goes the other way and applies a mask per field. This crate
+//! knows no HTTP and no SQL.
+#![forbid(unsafe_code)]
+
+mod error;
+mod input;
+mod keyring;
+mod output;
+pub mod schema;
+mod time;
+mod vault;
+
+pub use error::{CoreError, ErrorKind, RowError};
+pub use output::{FieldValue, Record, View, Visibility};
+pub use schema::{Collection, FieldSpec, Schema, SchemaChange, SchemaDiff, DEFAULT_SCHEMA};
+pub use vault::{RotationReport, Vault, VaultInfo};
+
+/// Records a batch may hold at most; larger inputs are split by the caller.
+pub const MAX_BATCH: usize = 10_000;

@@ -1,0 +1,284 @@
+//! The schema: which collections exist, which fields they may hold, and what each field
+//! is for.
+//!
+//! A schema is read from TOML and checked as a whole before anything uses it, so the
+//! rest of the vault works with a [`Schema`] that is known to be consistent: every field
+//! has a purpose (minimisation), every non-customer collection names its data subject
+//! through a required reference, and only types that can be searched are searchable.
+
+mod diff;
+mod retention;
+
+use std::collections::BTreeMap;
+
+use gembok_types::{CollectionName, DataClass, FieldName, FieldType, Purpose};
+use serde::Deserialize;
+
+use crate::CoreError;
+
+pub use diff::{SchemaChange, SchemaDiff};
+pub use retention::Retention;
+
+/// The schema `gembok init` writes when none is given.
+pub const DEFAULT_SCHEMA: &str = include_str!("default.toml");
+
+/// A checked schema.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Schema {
+    collections: BTreeMap<CollectionName, Collection>,
+}
+
+/// One collection of records.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Collection {
+    pub name: CollectionName,
+    pub description: String,
+    /// How a record names its data subject.
+    pub subject: SubjectRule,
+    pub retention: Option<Retention>,
+    pub fields: BTreeMap<FieldName, FieldSpec>,
+}
+
+/// Where a record's data subject comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SubjectRule {
+    /// The record is the subject (customers).
+    SelfSubject,
+    /// The named required reference field holds the subject's id.
+    Field(FieldName),
+}
+
+/// One declared field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldSpec {
+    pub name: FieldName,
+    pub field_type: FieldType,
+    pub class: DataClass,
+    pub purposes: Vec<Purpose>,
+    pub searchable: bool,
+    pub required: bool,
+    pub retention: Option<Retention>,
+    /// For `reference` fields: the collection whose record ids it holds.
+    pub references: Option<CollectionName>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSchema {
+    #[serde(default)]
+    collections: BTreeMap<String, RawCollection>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCollection {
+    #[serde(default)]
+    description: String,
+    subject: String,
+    retention: Option<String>,
+    #[serde(default)]
+    fields: BTreeMap<String, RawField>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawField {
+    #[serde(rename = "type")]
+    field_type: FieldType,
+    class: DataClass,
+    #[serde(default)]
+    purposes: Vec<String>,
+    #[serde(default)]
+    searchable: bool,
+    #[serde(default)]
+    required: bool,
+    retention: Option<String>,
+    references: Option<String>,
+}
+
+impl Schema {
+    /// Parse and check a schema document.
+    pub fn parse(text: &str) -> Result<Self, CoreError> {
+        let raw: RawSchema =
+            toml::from_str(text).map_err(|e| CoreError::Schema(format!("not valid: {e}")))?;
+        if raw.collections.is_empty() {
+            return Err(CoreError::Schema("declares no collections".into()));
+        }
+        let mut collections = BTreeMap::new();
+        for (name, rc) in raw.collections {
+            let collection = build_collection(&name, rc)?;
+            collections.insert(collection.name.clone(), collection);
+        }
+        let schema = Schema { collections };
+        schema.check_references()?;
+        Ok(schema)
+    }
+
+    /// The default schema (always valid; a test proves it).
+    pub fn default_schema() -> Self {
+        Self::parse(DEFAULT_SCHEMA).expect("the shipped default schema is valid")
+    }
+
+    /// Look a collection up by name.
+    pub fn collection(&self, name: &str) -> Result<&Collection, CoreError> {
+        self.collections
+            .iter()
+            .find(|(k, _)| k.as_str() == name)
+            .map(|(_, c)| c)
+            .ok_or_else(|| CoreError::UnknownCollection(name.to_owned()))
+    }
+
+    /// Every collection, by name.
+    pub fn collections(&self) -> impl Iterator<Item = &Collection> {
+        self.collections.values()
+    }
+
+    fn check_references(&self) -> Result<(), CoreError> {
+        for c in self.collections.values() {
+            for f in c.fields.values() {
+                if let Some(target) = &f.references {
+                    let t = self.collection(target.as_str()).map_err(|_| {
+                        CoreError::Schema(format!(
+                            "{}.{}: references unknown collection `{target}`",
+                            c.name, f.name
+                        ))
+                    })?;
+                    if t.subject != SubjectRule::SelfSubject {
+                        return Err(CoreError::Schema(format!(
+                            "{}.{}: may only reference a collection whose records are subjects",
+                            c.name, f.name
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Collection {
+    /// Look a field up by name; an undeclared field is refused, naming it.
+    pub fn field(&self, name: &str) -> Result<&FieldSpec, CoreError> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k.as_str() == name)
+            .map(|(_, f)| f)
+            .ok_or_else(|| CoreError::UndeclaredField {
+                collection: self.name.to_string(),
+                field: sanitize_name(name),
+            })
+    }
+
+    /// The collection whose records are the subjects of this one's (itself for customers).
+    pub fn subject_collection(&self) -> Option<&CollectionName> {
+        match &self.subject {
+            SubjectRule::SelfSubject => Some(&self.name),
+            SubjectRule::Field(f) => self.fields.get(f).and_then(|s| s.references.as_ref()),
+        }
+    }
+}
+
+/// A field name echoed in an error comes from the caller: keep it short and printable so
+/// an attacker cannot smuggle a value (or terminal escapes) into logs through it.
+pub(crate) fn sanitize_name(name: &str) -> String {
+    let clean: String = name
+        .chars()
+        .take(64)
+        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '?' })
+        .collect();
+    clean
+}
+
+fn schema_err(collection: &str, field: Option<&str>, what: &str) -> CoreError {
+    match field {
+        Some(f) => CoreError::Schema(format!("{collection}.{f}: {what}")),
+        None => CoreError::Schema(format!("{collection}: {what}")),
+    }
+}
+
+fn build_collection(name: &str, rc: RawCollection) -> Result<Collection, CoreError> {
+    let cname = CollectionName::parse(name)
+        .map_err(|e| schema_err(&sanitize_name(name), None, &e.to_string()))?;
+    if rc.fields.is_empty() {
+        return Err(schema_err(name, None, "declares no fields"));
+    }
+    let retention = rc
+        .retention
+        .as_deref()
+        .map(Retention::parse)
+        .transpose()
+        .map_err(|e| schema_err(name, None, &e))?;
+    let mut fields = BTreeMap::new();
+    for (fname, rf) in rc.fields {
+        let spec = build_field(name, &fname, rf)?;
+        fields.insert(spec.name.clone(), spec);
+    }
+    let subject = if rc.subject == "self" {
+        SubjectRule::SelfSubject
+    } else {
+        let f = fields
+            .iter()
+            .find(|(k, _)| k.as_str() == rc.subject)
+            .map(|(_, f)| f)
+            .ok_or_else(|| schema_err(name, None, "subject must be `self` or a declared field"))?;
+        if f.field_type != FieldType::Reference || !f.required || f.references.is_none() {
+            return Err(schema_err(
+                name,
+                Some(f.name.as_str()),
+                "a subject field must be a required reference with `references`",
+            ));
+        }
+        SubjectRule::Field(f.name.clone())
+    };
+    Ok(Collection {
+        name: cname,
+        description: rc.description,
+        subject,
+        retention,
+        fields,
+    })
+}
+
+fn build_field(collection: &str, name: &str, rf: RawField) -> Result<FieldSpec, CoreError> {
+    let fname = FieldName::parse(name)
+        .map_err(|e| schema_err(collection, Some(&sanitize_name(name)), &e.to_string()))?;
+    let err = |what: &str| schema_err(collection, Some(name), what);
+    if rf.purposes.is_empty() {
+        return Err(err("declares no purpose (every field must say why it is collected)"));
+    }
+    let purposes = rf
+        .purposes
+        .iter()
+        .map(|p| Purpose::parse(p).map_err(|e| err(&e.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
+    if rf.searchable && !rf.field_type.searchable() {
+        return Err(err("this type cannot be searchable"));
+    }
+    let references = match (rf.field_type, rf.references) {
+        (FieldType::Reference, Some(r)) => {
+            Some(CollectionName::parse(&r).map_err(|e| err(&e.to_string()))?)
+        }
+        (FieldType::Reference, None) => return Err(err("a reference needs `references`")),
+        (_, Some(_)) => return Err(err("only reference fields take `references`")),
+        (_, None) => None,
+    };
+    let retention = rf
+        .retention
+        .as_deref()
+        .map(Retention::parse)
+        .transpose()
+        .map_err(|e| err(&e))?;
+    Ok(FieldSpec {
+        name: fname,
+        field_type: rf.field_type,
+        class: rf.class,
+        purposes,
+        searchable: rf.searchable,
+        required: rf.required,
+        retention,
+        references,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,262 @@
+//! Writes: create (single and batch), partial update and delete.
+//!
+//! A batch is all-or-nothing: every row is parsed and checked first, and if any row is
+//! invalid the whole batch is refused with a report per row and nothing is written. A
+//! valid batch is sealed (on all cores when it is large) and committed in one store
+//! transaction together with its blind-index entries.
+
+use std::collections::BTreeSet;
+
+use gembok_store::{Mutation, RecordMeta, SealedRecord};
+use gembok_types::{FieldType, RecordId};
+use serde_json::Value;
+
+use super::seal::{index_mutations, seal_fields};
+use super::{State, Vault};
+use crate::input::{as_object, parse_fields, FieldInput};
+use crate::schema::{Collection, SubjectRule};
+use crate::time::now_ms;
+use crate::{CoreError, RowError, MAX_BATCH};
+
+/// Rows a batch reports errors for at most; the count covers the rest.
+const MAX_ROW_ERRORS: usize = 100;
+
+struct Prepared<'s> {
+    id: RecordId,
+    subject: RecordId,
+    fields: Vec<FieldInput<'s>>,
+}
+
+impl Vault {
+    /// Create one record; returns its new id.
+    pub fn create(&self, collection: &str, input: &Value) -> Result<RecordId, CoreError> {
+        let ids = self.create_batch(collection, std::slice::from_ref(input))?;
+        Ok(ids[0])
+    }
+
+    /// Create many records in one transaction (all or nothing).
+    pub fn create_batch(&self, collection: &str, inputs: &[Value]) -> Result<Vec<RecordId>, CoreError> {
+        if inputs.is_empty() {
+            return Ok(Vec::new());
+        }
+        if inputs.len() > MAX_BATCH {
+            return Err(CoreError::InvalidInput(format!(
+                "a batch holds at most {MAX_BATCH} records"
+            )));
+        }
+        let state = self.snapshot();
+        let coll = state.schema.collection(collection)?;
+        let prepared = prepare_rows(coll, inputs)?;
+        self.check_references(coll, &prepared)?;
+        let now = now_ms();
+        let sealed = seal_parallel(&state, coll.name.as_str(), &prepared)?;
+        let (current, _) = state.keys.current(coll.name.as_str())?;
+        let mut muts = Vec::with_capacity(prepared.len() * 4);
+        let mut ids = Vec::with_capacity(prepared.len());
+        for (p, s) in prepared.iter().zip(sealed) {
+            let min_key_version = s
+                .fields
+                .iter()
+                .map(|f| f.key_version)
+                .min()
+                .unwrap_or(current);
+            muts.push(Mutation::Insert(SealedRecord {
+                meta: RecordMeta {
+                    collection: coll.name.to_string(),
+                    id: p.id,
+                    subject: p.subject,
+                    created_at: now,
+                    updated_at: now,
+                    min_key_version,
+                },
+                fields: s.fields,
+            }));
+            muts.extend(index_mutations(s.index));
+            ids.push(p.id);
+        }
+        self.store.apply(&muts)?;
+        Ok(ids)
+    }
+
+    /// Change some fields of a record; `null` removes an optional field. The field that
+    /// names the record's subject cannot be changed.
+    pub fn update(&self, collection: &str, id: RecordId, input: &Value) -> Result<(), CoreError> {
+        let state = self.snapshot();
+        let coll = state.schema.collection(collection)?;
+        let fields = parse_fields(coll, as_object(input)?, true)?;
+        if fields.is_empty() {
+            return Err(CoreError::InvalidInput("an update must name at least one field".into()));
+        }
+        if let SubjectRule::Field(subject_field) = &coll.subject {
+            if fields.iter().any(|f| &f.spec.name == subject_field) {
+                return Err(CoreError::InvalidInput(format!(
+                    "field `{subject_field}` names the data subject and cannot be changed"
+                )));
+            }
+        }
+        let cname = coll.name.as_str();
+        let sealed = seal_fields(&state, cname, id, &fields)?;
+        let remove: Vec<String> = fields
+            .iter()
+            .filter(|f| f.value.is_none())
+            .map(|f| f.spec.name.to_string())
+            .collect();
+        let mut muts = vec![Mutation::UpdateFields {
+            collection: cname.to_owned(),
+            id,
+            set: sealed.fields,
+            remove,
+            updated_at: now_ms(),
+        }];
+        for f in fields.iter().filter(|f| f.spec.searchable) {
+            muts.push(Mutation::DeleteIndex {
+                collection: cname.to_owned(),
+                field: f.spec.name.to_string(),
+                record: id,
+            });
+        }
+        muts.extend(index_mutations(sealed.index));
+        self.store.apply(&muts)?;
+        Ok(())
+    }
+
+    /// Delete a record and its index entries.
+    pub fn delete(&self, collection: &str, id: RecordId) -> Result<(), CoreError> {
+        let state = self.snapshot();
+        let coll = state.schema.collection(collection)?;
+        self.store.apply(&[Mutation::Delete {
+            collection: coll.name.to_string(),
+            id,
+        }])?;
+        Ok(())
+    }
+
+    /// Every referenced subject must exist before records pointing to it are written.
+    fn check_references(&self, coll: &Collection, rows: &[Prepared<'_>]) -> Result<(), CoreError> {
+        let SubjectRule::Field(field) = &coll.subject else {
+            return Ok(());
+        };
+        let Some(target) = coll.subject_collection() else {
+            return Ok(());
+        };
+        let wanted: BTreeSet<RecordId> = rows.iter().map(|p| p.subject).collect();
+        let wanted: Vec<RecordId> = wanted.into_iter().collect();
+        let mut found = BTreeSet::new();
+        for chunk in wanted.chunks(500) {
+            for rec in self.store.get(target.as_str(), chunk, Some(&[]))? {
+                found.insert(rec.meta.id);
+            }
+        }
+        if found.len() == wanted.len() {
+            return Ok(());
+        }
+        let errors: Vec<RowError> = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !found.contains(&p.subject))
+            .take(MAX_ROW_ERRORS)
+            .map(|(row, _)| RowError {
+                row,
+                message: CoreError::DanglingReference {
+                    collection: target.to_string(),
+                    field: field.to_string(),
+                }
+                .to_string(),
+            })
+            .collect();
+        if rows.len() == 1 {
+            return Err(CoreError::DanglingReference {
+                collection: target.to_string(),
+                field: field.to_string(),
+            });
+        }
+        Err(CoreError::Batch {
+            errors,
+            total: rows.len(),
+        })
+    }
+}
+
+fn prepare_rows<'s>(coll: &'s Collection, inputs: &[Value]) -> Result<Vec<Prepared<'s>>, CoreError> {
+    let mut prepared = Vec::with_capacity(inputs.len());
+    let mut errors = Vec::new();
+    for (row, input) in inputs.iter().enumerate() {
+        match prepare_one(coll, input) {
+            Ok(p) => prepared.push(p),
+            Err(e) if inputs.len() == 1 => return Err(e),
+            Err(e) => {
+                if errors.len() < MAX_ROW_ERRORS {
+                    errors.push(RowError {
+                        row,
+                        message: e.to_string(),
+                    });
+                }
+            }
+        }
+    }
+    if !errors.is_empty() || prepared.len() != inputs.len() {
+        return Err(CoreError::Batch {
+            errors,
+            total: inputs.len(),
+        });
+    }
+    Ok(prepared)
+}
+
+fn prepare_one<'s>(coll: &'s Collection, input: &Value) -> Result<Prepared<'s>, CoreError> {
+    let fields = parse_fields(coll, as_object(input)?, false)?;
+    let id = RecordId::generate();
+    let subject = match &coll.subject {
+        SubjectRule::SelfSubject => id,
+        SubjectRule::Field(name) => {
+            let f = fields
+                .iter()
+                .find(|f| &f.spec.name == name && f.spec.field_type == FieldType::Reference)
+                .and_then(|f| f.value.as_ref())
+                .ok_or_else(|| CoreError::MissingField(name.to_string()))?;
+            f.as_str().parse().map_err(|_| CoreError::InvalidField {
+                field: name.to_string(),
+                rule: "reference.format",
+                reason: "not a record id",
+            })?
+        }
+    };
+    Ok(Prepared { id, subject, fields })
+}
+
+/// Seal rows, spreading large batches over the available cores.
+fn seal_parallel(
+    state: &State,
+    collection: &str,
+    rows: &[Prepared<'_>],
+) -> Result<Vec<super::seal::SealedFields>, CoreError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if rows.len() < 256 || threads < 2 {
+        return rows
+            .iter()
+            .map(|p| seal_fields(state, collection, p.id, &p.fields))
+            .collect();
+    }
+    let chunk = rows.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = rows
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|p| seal_fields(state, collection, p.id, &p.fields))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(rows.len());
+        for h in handles {
+            let part = h
+                .join()
+                .map_err(|_| CoreError::Integrity("a sealing thread failed".into()))??;
+            out.extend(part);
+        }
+        Ok(out)
+    })
+}
+

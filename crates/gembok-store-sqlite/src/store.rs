@@ -1,0 +1,179 @@
+//! [`SqliteStore`]: the [`Store`] trait over one SQLite file, with one writer
+//! connection and a pool of readers.
+
+use crate::connection::{self, ConnectionSettings};
+use crate::errors::map;
+use crate::pool::ReaderPool;
+use crate::{migrations, read, write};
+use gembok_store::StoreError;
+use gembok_store::{KeyRecord, Mutation, RecordMeta, SchemaVersion, SealedRecord, Store};
+use gembok_types::RecordId;
+use rusqlite::{Connection, TransactionBehavior};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+/// Read-only connections kept open. Reads in WAL mode run in parallel with each other
+/// and with the writer, so a few cover the threads that serve requests.
+const READERS: usize = 4;
+
+/// A Gembok store in one SQLite database file (plus its `-wal` and `-shm` files).
+pub struct SqliteStore {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: ReaderPool,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqliteStore {
+    /// Open the database at `path`, creating it (mode 0600 on Unix) if it is missing
+    /// and bringing its schema up to date. Refuses files from a newer Gembok and
+    /// SQLite files that belong to something else.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let mut writer = connection::open_writer(path)?;
+        migrations::migrate(&mut writer)?;
+        let readers = (0..READERS)
+            .map(|_| connection::open_reader(path))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self {
+            path: path.to_owned(),
+            writer: Mutex::new(writer),
+            readers: ReaderPool::new(readers),
+        })
+    }
+
+    /// The database file as given to [`SqliteStore::open`].
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Every file SQLite may keep data in: the database, its write-ahead log and the
+    /// shared-memory index (the last two may not exist at a given moment).
+    pub fn files(&self) -> Vec<PathBuf> {
+        let with_suffix = |suffix: &str| {
+            let mut name = OsString::from(self.path.as_os_str());
+            name.push(suffix);
+            PathBuf::from(name)
+        };
+        vec![self.path.clone(), with_suffix("-wal"), with_suffix("-shm")]
+    }
+
+    /// Copy the write-ahead log into the database and truncate the log to zero bytes
+    /// (`wal_checkpoint(TRUNCATE)`), for backups and before inspecting the files.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        let conn = self.writer();
+        let (busy, _log, _done): (i64, i64, i64) = conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .map_err(map)?;
+        if busy != 0 {
+            return Err(StoreError::Unavailable(
+                "checkpoint could not finish: another connection is reading".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The PRAGMA settings every connection runs with, writer first, for the
+    /// security checklist and tests.
+    pub fn connection_settings(&self) -> Result<Vec<ConnectionSettings>, StoreError> {
+        let mut out = vec![connection::settings(&self.writer())?];
+        for reader in self.readers.each() {
+            out.push(connection::settings(&reader)?);
+        }
+        Ok(out)
+    }
+
+    /// The writer connection. A panic while it was held cannot leave a transaction
+    /// open (dropping a rusqlite transaction rolls it back), so poisoning is ignored.
+    fn writer(&self) -> MutexGuard<'_, Connection> {
+        self.writer.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn apply(&self, mutations: &[Mutation]) -> Result<(), StoreError> {
+        if mutations.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.writer();
+        // IMMEDIATE takes the write lock up front, so a slice never fails half-way
+        // with SQLITE_BUSY after it has read; dropping `tx` on error rolls back.
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(map)?;
+        for mutation in mutations {
+            write::apply_one(&tx, mutation)?;
+        }
+        tx.commit().map_err(map)
+    }
+
+    fn get(
+        &self,
+        collection: &str,
+        ids: &[RecordId],
+        fields: Option<&[&str]>,
+    ) -> Result<Vec<SealedRecord>, StoreError> {
+        read::get(&self.readers.get(), collection, ids, fields)
+    }
+
+    fn find(
+        &self,
+        collection: &str,
+        field: &str,
+        digest: &[u8],
+    ) -> Result<Vec<RecordId>, StoreError> {
+        read::find(&self.readers.get(), collection, field, digest)
+    }
+
+    fn list(
+        &self,
+        collection: &str,
+        after: Option<RecordId>,
+        limit: usize,
+    ) -> Result<Vec<RecordMeta>, StoreError> {
+        read::list(&self.readers.get(), collection, after, limit)
+    }
+
+    fn below_key_version(
+        &self,
+        collection: &str,
+        below: u32,
+        after: Option<RecordId>,
+        limit: usize,
+    ) -> Result<Vec<SealedRecord>, StoreError> {
+        read::below_key_version(&self.readers.get(), collection, below, after, limit)
+    }
+
+    fn count(&self, collection: &str) -> Result<u64, StoreError> {
+        read::count(&self.readers.get(), collection)
+    }
+
+    fn keys(&self) -> Result<Vec<KeyRecord>, StoreError> {
+        read::keys(&self.readers.get())
+    }
+
+    fn schemas(&self) -> Result<Vec<SchemaVersion>, StoreError> {
+        read::schemas(&self.readers.get())
+    }
+
+    fn setting(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        read::setting(&self.readers.get(), name)
+    }
+
+    fn check_integrity(&self) -> Result<(), StoreError> {
+        read::check_integrity(&self.readers.get())
+    }
+}

@@ -1,0 +1,22 @@
+//! The storage boundary of Gembok.
+//!
+//! This crate owns the [`Store`] trait and the plain data it moves: sealed records
+//! (ids, subject, timestamps and key versions in clear, every personal value an opaque
+//! ciphertext), blind-index entries, wrapped keys and schema versions. It knows nothing
+//! of SQL, of encryption or of HTTP, so that SQLite and PostgreSQL implement the same
+//! contract and the vault above can be tested against either. The `testkit` feature
+//! exposes the one conformance suite that every backend runs.
+#![forbid(unsafe_code)]
+
+pub mod codec;
+mod error;
+mod model;
+mod store;
+#[cfg(feature = "testkit")]
+pub mod testkit;
+
+pub use error::StoreError;
+pub use model::{
+    IndexEntry, KeyRecord, Mutation, RecordMeta, SchemaVersion, SealedField, SealedRecord,
+};
+pub use store::Store;

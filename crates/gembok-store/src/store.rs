@@ -1,0 +1,73 @@
+//! The [`Store`] trait: the whole contract between the vault and a database.
+//!
+//! It is synchronous on purpose: SQLite is an in-process library, the PostgreSQL
+//! backend wraps its async driver, and the server calls the vault from blocking threads
+//! where the encryption work runs too. Every method is one round of work against the
+//! database; [`Store::apply`] is the only way to change anything, so that a record, its
+//! index entries and (later) its audit event commit together.
+
+use crate::{KeyRecord, Mutation, RecordMeta, SchemaVersion, SealedRecord, StoreError};
+use gembok_types::RecordId;
+
+/// A backend that keeps sealed records. Implementations must be safe to share between
+/// threads; each call is atomic.
+pub trait Store: Send + Sync {
+    /// A short backend name for messages (`sqlite`, `postgres`).
+    fn backend(&self) -> &'static str;
+
+    /// Apply every mutation in one durable transaction, in order. On any error nothing
+    /// is changed. Returns once the transaction is durable.
+    fn apply(&self, mutations: &[Mutation]) -> Result<(), StoreError>;
+
+    /// Load records by id. `fields`: `None` for all fields, else only those named
+    /// (unknown names are skipped). Missing ids are left out; order follows `ids`.
+    fn get(
+        &self,
+        collection: &str,
+        ids: &[RecordId],
+        fields: Option<&[&str]>,
+    ) -> Result<Vec<SealedRecord>, StoreError>;
+
+    /// Record ids whose blind index for `field` equals `digest`, in id order.
+    fn find(
+        &self,
+        collection: &str,
+        field: &str,
+        digest: &[u8],
+    ) -> Result<Vec<RecordId>, StoreError>;
+
+    /// Metadata of up to `limit` records of a collection with id greater than `after`,
+    /// in id order (cursor pagination).
+    fn list(
+        &self,
+        collection: &str,
+        after: Option<RecordId>,
+        limit: usize,
+    ) -> Result<Vec<RecordMeta>, StoreError>;
+
+    /// Up to `limit` full records of a collection with `min_key_version < below`, with
+    /// id greater than `after`, in id order (key rotation walks these).
+    fn below_key_version(
+        &self,
+        collection: &str,
+        below: u32,
+        after: Option<RecordId>,
+        limit: usize,
+    ) -> Result<Vec<SealedRecord>, StoreError>;
+
+    /// Number of records in a collection.
+    fn count(&self, collection: &str) -> Result<u64, StoreError>;
+
+    /// Every wrapped key, ordered by purpose then version.
+    fn keys(&self) -> Result<Vec<KeyRecord>, StoreError>;
+
+    /// Every applied schema version, oldest first.
+    fn schemas(&self) -> Result<Vec<SchemaVersion>, StoreError>;
+
+    /// A setting written by [`Mutation::PutSetting`].
+    fn setting(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// Check the physical integrity of the database (for SQLite `PRAGMA
+    /// integrity_check`); `Err(Integrity)` when it fails.
+    fn check_integrity(&self) -> Result<(), StoreError>;
+}

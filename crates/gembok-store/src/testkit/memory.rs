@@ -1,0 +1,273 @@
+//! [`MemoryStore`]: a small in-memory [`Store`] for tests of the layers above, and the
+//! reference that proves the conformance suite assumes nothing about SQL.
+//!
+//! It keeps fields as [`crate::codec`] blobs like the SQL backends do, and makes
+//! [`Store::apply`] atomic the simplest way: work on a copy, swap it in on success.
+//! Nothing is durable and every write copies the whole state, so it is for tests only.
+
+use crate::codec;
+use crate::{
+    IndexEntry, KeyRecord, Mutation, RecordMeta, SchemaVersion, SealedRecord, Store, StoreError,
+};
+use gembok_types::RecordId;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+type RecordKey = (String, RecordId);
+/// (collection, field, digest, record): ordered so one digest's records are in id order.
+type IndexKey = (String, String, Vec<u8>, RecordId);
+
+#[derive(Clone, Default)]
+struct State {
+    records: BTreeMap<RecordKey, (RecordMeta, Vec<u8>)>,
+    index: BTreeSet<IndexKey>,
+    keys: BTreeMap<(String, u32), KeyRecord>,
+    schemas: BTreeMap<u32, SchemaVersion>,
+    settings: BTreeMap<String, Vec<u8>>,
+}
+
+/// A non-durable [`Store`] held in memory.
+#[derive(Default)]
+pub struct MemoryStore {
+    state: Mutex<State>,
+}
+
+impl std::fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryStore")
+            .field("records", &self.lock().records.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn not_found<T>(found: Option<T>) -> Result<T, StoreError> {
+    found.ok_or(StoreError::NotFound)
+}
+
+impl State {
+    fn records_of<'a>(
+        &'a self,
+        collection: &'a str,
+        after: Option<RecordId>,
+    ) -> impl Iterator<Item = &'a (RecordMeta, Vec<u8>)> + 'a {
+        let start = match after {
+            Some(id) => Bound::Excluded((collection.to_owned(), id)),
+            None => Bound::Included((collection.to_owned(), RecordId::from_bytes([0; 16]))),
+        };
+        self.records
+            .range((start, Bound::Unbounded))
+            .take_while(move |((c, _), _)| c == collection)
+            .map(|(_, v)| v)
+    }
+
+    fn apply(&mut self, mutation: &Mutation) -> Result<(), StoreError> {
+        match mutation {
+            Mutation::Insert(rec) => {
+                let key = (rec.meta.collection.clone(), rec.meta.id);
+                if self.records.contains_key(&key) {
+                    return Err(StoreError::Conflict("a record with this id already exists"));
+                }
+                let blob = codec::encode(&rec.fields)?;
+                self.records.insert(key, (rec.meta.clone(), blob));
+            }
+            Mutation::UpdateFields {
+                collection,
+                id,
+                set,
+                remove,
+                updated_at,
+            } => {
+                let (meta, blob) = not_found(self.records.get_mut(&(collection.clone(), *id)))?;
+                let merged = codec::merge(codec::decode(blob)?, set, remove)?;
+                *blob = codec::encode(&merged)?;
+                meta.min_key_version = codec::min_key_version(&merged);
+                meta.updated_at = *updated_at;
+            }
+            Mutation::Delete { collection, id } => {
+                not_found(self.records.remove(&(collection.clone(), *id)))?;
+                self.index
+                    .retain(|(c, _, _, r)| !(c == collection && r == id));
+            }
+            Mutation::PutIndex(IndexEntry {
+                collection,
+                field,
+                digest,
+                record,
+            }) => {
+                self.index
+                    .insert((collection.clone(), field.clone(), digest.clone(), *record));
+            }
+            Mutation::DeleteIndex {
+                collection,
+                field,
+                record,
+            } => self
+                .index
+                .retain(|(c, f, _, r)| !(c == collection && f == field && r == record)),
+            Mutation::PutKey(key) => {
+                let slot = (key.purpose.clone(), key.version);
+                if self.keys.contains_key(&slot) {
+                    return Err(StoreError::Conflict("this key version already exists"));
+                }
+                self.keys.insert(slot, key.clone());
+            }
+            Mutation::RewrapKey {
+                purpose,
+                version,
+                wrapped,
+            } => {
+                not_found(self.keys.get_mut(&(purpose.clone(), *version)))?.wrapped =
+                    wrapped.clone();
+            }
+            Mutation::DeleteKey { purpose, version } => {
+                not_found(self.keys.remove(&(purpose.clone(), *version)))?;
+            }
+            Mutation::PutSchema(schema) => {
+                if self.schemas.contains_key(&schema.version) {
+                    return Err(StoreError::Conflict("this schema version already exists"));
+                }
+                self.schemas.insert(schema.version, schema.clone());
+            }
+            Mutation::PurgeField { collection, field } => {
+                let remove = [field.clone()];
+                for ((c, _), (meta, blob)) in self.records.iter_mut() {
+                    if c != collection {
+                        continue;
+                    }
+                    let fields = codec::decode(blob)?;
+                    if fields.iter().any(|f| &f.name == field) {
+                        let kept = codec::merge(fields, &[], &remove)?;
+                        *blob = codec::encode(&kept)?;
+                        meta.min_key_version = codec::min_key_version(&kept);
+                    }
+                }
+                self.index
+                    .retain(|(c, f, _, _)| !(c == collection && f == field));
+            }
+            Mutation::PutSetting { name, value } => {
+                self.settings.insert(name.clone(), value.clone());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Store for MemoryStore {
+    fn backend(&self) -> &'static str {
+        "memory"
+    }
+
+    fn apply(&self, mutations: &[Mutation]) -> Result<(), StoreError> {
+        let mut state = self.lock();
+        let mut next = state.clone();
+        for mutation in mutations {
+            next.apply(mutation)?;
+        }
+        *state = next;
+        Ok(())
+    }
+
+    fn get(
+        &self,
+        collection: &str,
+        ids: &[RecordId],
+        fields: Option<&[&str]>,
+    ) -> Result<Vec<SealedRecord>, StoreError> {
+        let state = self.lock();
+        let mut out = Vec::new();
+        for id in ids {
+            if let Some((meta, blob)) = state.records.get(&(collection.to_owned(), *id)) {
+                out.push(SealedRecord {
+                    meta: meta.clone(),
+                    fields: codec::decode_selected(blob, fields)?,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    fn find(
+        &self,
+        collection: &str,
+        field: &str,
+        digest: &[u8],
+    ) -> Result<Vec<RecordId>, StoreError> {
+        let state = self.lock();
+        Ok(state
+            .index
+            .iter()
+            .filter(|(c, f, d, _)| c == collection && f == field && d == digest)
+            .map(|(_, _, _, r)| *r)
+            .collect())
+    }
+
+    fn list(
+        &self,
+        collection: &str,
+        after: Option<RecordId>,
+        limit: usize,
+    ) -> Result<Vec<RecordMeta>, StoreError> {
+        let state = self.lock();
+        Ok(state
+            .records_of(collection, after)
+            .take(limit)
+            .map(|(meta, _)| meta.clone())
+            .collect())
+    }
+
+    fn below_key_version(
+        &self,
+        collection: &str,
+        below: u32,
+        after: Option<RecordId>,
+        limit: usize,
+    ) -> Result<Vec<SealedRecord>, StoreError> {
+        let state = self.lock();
+        state
+            .records_of(collection, after)
+            .filter(|(meta, _)| meta.min_key_version < below)
+            .take(limit)
+            .map(|(meta, blob)| {
+                Ok(SealedRecord {
+                    meta: meta.clone(),
+                    fields: codec::decode(blob)?,
+                })
+            })
+            .collect()
+    }
+
+    fn count(&self, collection: &str) -> Result<u64, StoreError> {
+        Ok(self.lock().records_of(collection, None).count() as u64)
+    }
+
+    fn keys(&self) -> Result<Vec<KeyRecord>, StoreError> {
+        Ok(self.lock().keys.values().cloned().collect())
+    }
+
+    fn schemas(&self) -> Result<Vec<SchemaVersion>, StoreError> {
+        Ok(self.lock().schemas.values().cloned().collect())
+    }
+
+    fn setting(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.lock().settings.get(name).cloned())
+    }
+
+    fn check_integrity(&self) -> Result<(), StoreError> {
+        let state = self.lock();
+        for (_, blob) in state.records.values() {
+            codec::decode(blob)?;
+        }
+        Ok(())
+    }
+}

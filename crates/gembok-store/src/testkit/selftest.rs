@@ -1,0 +1,154 @@
+//! Tests of the suite itself: the in-memory reference store passes it, and stores that
+//! break the contract in small ways are caught.
+
+use super::*;
+use crate::{KeyRecord, Mutation, RecordMeta, SchemaVersion, SealedRecord, StoreError};
+use gembok_types::RecordId;
+
+#[test]
+fn memory_store_passes_every_test() {
+    run_all(&|| Box::new(MemoryStore::new()));
+}
+
+/// How a [`Faulty`] store breaks the contract.
+#[derive(Clone, Copy)]
+enum Fault {
+    /// `find` answers newest id first.
+    FindReversed,
+    /// `apply` commits each mutation on its own.
+    NotAtomic,
+    /// `get` ignores the field selection.
+    AllFieldsAlways,
+}
+
+/// A memory store with one deliberate bug.
+struct Faulty {
+    inner: MemoryStore,
+    fault: Fault,
+}
+
+impl Store for Faulty {
+    fn backend(&self) -> &'static str {
+        "faulty"
+    }
+
+    fn apply(&self, mutations: &[Mutation]) -> Result<(), StoreError> {
+        match self.fault {
+            Fault::NotAtomic => mutations
+                .iter()
+                .try_for_each(|m| self.inner.apply(std::slice::from_ref(m))),
+            _ => self.inner.apply(mutations),
+        }
+    }
+
+    fn get(
+        &self,
+        collection: &str,
+        ids: &[RecordId],
+        fields: Option<&[&str]>,
+    ) -> Result<Vec<SealedRecord>, StoreError> {
+        match self.fault {
+            Fault::AllFieldsAlways => self.inner.get(collection, ids, None),
+            _ => self.inner.get(collection, ids, fields),
+        }
+    }
+
+    fn find(&self, c: &str, f: &str, d: &[u8]) -> Result<Vec<RecordId>, StoreError> {
+        let mut found = self.inner.find(c, f, d)?;
+        if let Fault::FindReversed = self.fault {
+            found.reverse();
+        }
+        Ok(found)
+    }
+
+    fn list(
+        &self,
+        c: &str,
+        after: Option<RecordId>,
+        limit: usize,
+    ) -> Result<Vec<RecordMeta>, StoreError> {
+        self.inner.list(c, after, limit)
+    }
+
+    fn below_key_version(
+        &self,
+        c: &str,
+        below: u32,
+        after: Option<RecordId>,
+        limit: usize,
+    ) -> Result<Vec<SealedRecord>, StoreError> {
+        self.inner.below_key_version(c, below, after, limit)
+    }
+
+    fn count(&self, c: &str) -> Result<u64, StoreError> {
+        self.inner.count(c)
+    }
+
+    fn keys(&self) -> Result<Vec<KeyRecord>, StoreError> {
+        self.inner.keys()
+    }
+
+    fn schemas(&self) -> Result<Vec<SchemaVersion>, StoreError> {
+        self.inner.schemas()
+    }
+
+    fn setting(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.inner.setting(name)
+    }
+
+    fn check_integrity(&self) -> Result<(), StoreError> {
+        self.inner.check_integrity()
+    }
+}
+
+#[test]
+fn faulty_stores_are_caught_by_the_named_tests() {
+    let cases: [(Fault, ConformanceTest); 3] = [
+        (Fault::FindReversed, find_matches_exactly_in_id_order),
+        (Fault::NotAtomic, failed_apply_persists_nothing),
+        (Fault::AllFieldsAlways, get_chosen_fields),
+    ];
+    for (fault, test) in cases {
+        let store = Faulty {
+            inner: MemoryStore::new(),
+            fault,
+        };
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| test(&store)));
+        assert!(outcome.is_err(), "a broken store passed");
+    }
+}
+
+#[test]
+fn run_all_names_the_failures() {
+    let outcome = std::panic::catch_unwind(|| {
+        run_all(&|| {
+            Box::new(Faulty {
+                inner: MemoryStore::new(),
+                fault: Fault::FindReversed,
+            })
+        })
+    });
+    let payload = outcome.expect_err("run_all must fail on a broken store");
+    let message = payload
+        .downcast_ref::<String>()
+        .expect("formatted panic message");
+    assert!(
+        message.contains("find_matches_exactly_in_id_order"),
+        "{message}"
+    );
+    assert!(!message.contains("count_per_collection"), "{message}");
+}
+
+#[test]
+fn memory_store_debug_shows_no_contents() {
+    let store = MemoryStore::new();
+    store
+        .apply(&[Mutation::PutSetting {
+            name: "vault_id".into(),
+            value: b"secret-value".to_vec(),
+        }])
+        .unwrap();
+    let text = format!("{store:?}");
+    assert!(!text.contains("secret"), "{text}");
+    assert!(text.contains("records: 0"), "{text}");
+}
