@@ -9,7 +9,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[command(name = "gembok", version, about, propagate_version = true)]
 pub struct Cli {
     /// The vault's data directory.
-    #[arg(long, global = true, env = "GEMBOK_DATA_DIR", default_value = "./gembok-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "GEMBOK_DATA_DIR",
+        default_value = "./gembok-data"
+    )]
     pub data_dir: PathBuf,
     /// Output format: `human` for people, `json` for scripts.
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Human)]

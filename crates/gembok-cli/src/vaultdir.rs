@@ -58,7 +58,11 @@ impl VaultDir {
             .context("gembok.toml names no key_file")?;
         let raw: String = serde_json::from_str(line.trim()).context("gembok.toml: bad key_file")?;
         let p = PathBuf::from(raw);
-        Ok(if p.is_absolute() { p } else { self.root.join(p) })
+        Ok(if p.is_absolute() {
+            p
+        } else {
+            self.root.join(p)
+        })
     }
 
     /// Point the config at another key file (after a master-key rotation), atomically.

@@ -16,7 +16,12 @@ fn killed_writer_loses_no_acknowledged_record() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("v");
     let bin = env!("CARGO_BIN_EXE_gembok");
-    let init = Command::new(bin).arg("--data-dir").arg(&dir).arg("init").output().unwrap();
+    let init = Command::new(bin)
+        .arg("--data-dir")
+        .arg(&dir)
+        .arg("init")
+        .output()
+        .unwrap();
     assert!(init.status.success());
 
     let input = tmp.path().join("rows.jsonl");
@@ -51,13 +56,22 @@ fn killed_writer_loses_no_acknowledged_record() {
         }
     }
     child.wait().unwrap();
-    assert!(acked.len() < 60_000, "the writer finished before it was killed");
+    assert!(
+        acked.len() < 60_000,
+        "the writer finished before it was killed"
+    );
 
     let store = Arc::new(SqliteStore::open(&dir.join("gembok.db")).unwrap());
     store.check_integrity().unwrap();
-    let vault = Vault::open(store.clone(), MasterKey::load_file(&dir.join("master.key")).unwrap()).unwrap();
+    let vault = Vault::open(
+        store.clone(),
+        MasterKey::load_file(&dir.join("master.key")).unwrap(),
+    )
+    .unwrap();
     for chunk in acked.chunks(1000) {
-        let got = vault.get_batch("customers", chunk, Some(&["name"]), View::Plain).unwrap();
+        let got = vault
+            .get_batch("customers", chunk, Some(&["name"]), View::Plain)
+            .unwrap();
         assert_eq!(got.len(), chunk.len(), "an acknowledged record is missing");
     }
     let count = vault.count("customers").unwrap();

@@ -35,7 +35,11 @@ pub(crate) struct KeyRing {
 
 impl KeyRing {
     /// Unwrap every stored key; a wrong master key fails here, before any output.
-    pub fn load(master: &MasterKey, records: &[KeyRecord], schema: &Schema) -> Result<Self, CoreError> {
+    pub fn load(
+        master: &MasterKey,
+        records: &[KeyRecord],
+        schema: &Schema,
+    ) -> Result<Self, CoreError> {
         let mut index = None;
         let mut data: BTreeMap<String, BTreeMap<u32, Arc<SecretKey>>> = BTreeMap::new();
         for rec in records {
@@ -48,7 +52,8 @@ impl KeyRing {
                     .insert(rec.version, Arc::new(key));
             }
         }
-        let index = index.ok_or_else(|| CoreError::Integrity("the blind-index key is missing".into()))?;
+        let index =
+            index.ok_or_else(|| CoreError::Integrity("the blind-index key is missing".into()))?;
         let mut ring = KeyRing {
             index,
             data,
@@ -86,7 +91,9 @@ impl KeyRing {
             .get(collection)
             .and_then(|m| m.iter().next_back())
             .map(|(v, k)| (*v, k.as_ref()))
-            .ok_or_else(|| CoreError::Integrity(format!("no data key for collection `{collection}`")))
+            .ok_or_else(|| {
+                CoreError::Integrity(format!("no data key for collection `{collection}`"))
+            })
     }
 
     /// A given data-key version of a collection.

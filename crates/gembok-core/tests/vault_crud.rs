@@ -25,7 +25,10 @@ fn create_get_plain_and_masked() {
 
     let masked = t.vault.get("customers", id, None, View::Masked).unwrap();
     let nik = masked.fields["nik"].as_str();
-    assert!(!nik.contains("450590"), "birth digits must be hidden: {nik}");
+    assert!(
+        !nik.contains("450590"),
+        "birth digits must be hidden: {nik}"
+    );
     assert_ne!(masked.fields["phone"].as_str(), "+6281234567890");
 
     let only = t
@@ -34,12 +37,24 @@ fn create_get_plain_and_masked() {
         .unwrap();
     assert_eq!(only.fields.keys().collect::<Vec<_>>(), vec!["email"]);
 
-    let hide_nik = |f: &str| if f == "nik" { Visibility::Hidden } else { Visibility::Plain };
-    let partial = t.vault.get("customers", id, None, View::PerField(&hide_nik)).unwrap();
+    let hide_nik = |f: &str| {
+        if f == "nik" {
+            Visibility::Hidden
+        } else {
+            Visibility::Plain
+        }
+    };
+    let partial = t
+        .vault
+        .get("customers", id, None, View::PerField(&hide_nik))
+        .unwrap();
     assert!(!partial.fields.contains_key("nik"));
     assert!(partial.fields.contains_key("name"));
     let dbg = format!("{partial:?}");
-    assert!(!dbg.contains("Rahmawati") && !dbg.contains("81234"), "{dbg}");
+    assert!(
+        !dbg.contains("Rahmawati") && !dbg.contains("81234"),
+        "{dbg}"
+    );
 }
 
 #[test]
@@ -50,15 +65,24 @@ fn undeclared_missing_and_invalid_fields_are_refused() {
         .create("customers", &json!({"name": "Budi", "shoe_size": "42"}))
         .unwrap_err();
     assert!(matches!(err, CoreError::UndeclaredField { ref field, .. } if field == "shoe_size"));
-    let err = t.vault.create("customers", &json!({"email": "a@b.co"})).unwrap_err();
+    let err = t
+        .vault
+        .create("customers", &json!({"email": "a@b.co"}))
+        .unwrap_err();
     assert!(matches!(err, CoreError::MissingField(ref f) if f == "name"));
     let err = t
         .vault
-        .create("customers", &json!({"name": "Budi", "nik": "1074054505900002"}))
+        .create(
+            "customers",
+            &json!({"name": "Budi", "nik": "1074054505900002"}),
+        )
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Invalid);
     assert!(!err.to_string().contains("1074054505900002"));
-    let err = t.vault.create("customers", &json!({"name": 42})).unwrap_err();
+    let err = t
+        .vault
+        .create("customers", &json!({"name": 42}))
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Invalid);
     assert!(t.vault.create("nope", &json!({})).is_err());
     assert_eq!(t.vault.count("customers").unwrap(), 0);
@@ -67,8 +91,15 @@ fn undeclared_missing_and_invalid_fields_are_refused() {
 #[test]
 fn card_numbers_are_never_stored() {
     let t = common::vault();
-    let c = t.vault.create("customers", &json!({"name": "Budi"})).unwrap();
-    for items in ["kartu 4111 1111 1111 1111", "5555-5555-5555-4444", "378282246310005"] {
+    let c = t
+        .vault
+        .create("customers", &json!({"name": "Budi"}))
+        .unwrap();
+    for items in [
+        "kartu 4111 1111 1111 1111",
+        "5555-5555-5555-4444",
+        "378282246310005",
+    ] {
         let err = t
             .vault
             .create(
@@ -112,21 +143,43 @@ fn find_uses_normalised_values_and_follows_updates() {
     let ids = t.vault.create_batch("customers", &rows).unwrap();
     let target = 123;
     let email = rows[target]["email"].as_str().unwrap().to_uppercase();
-    let found = t.vault.find("customers", "email", &email, None, View::Plain).unwrap();
+    let found = t
+        .vault
+        .find("customers", "email", &email, None, View::Plain)
+        .unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].id, ids[target]);
 
     t.vault
-        .update("customers", ids[target], &json!({"email": "pindah@contoh.co.id"}))
+        .update(
+            "customers",
+            ids[target],
+            &json!({"email": "pindah@contoh.co.id"}),
+        )
         .unwrap();
-    assert!(t.vault.find_ids("customers", "email", &email).unwrap().is_empty());
+    assert!(t
+        .vault
+        .find_ids("customers", "email", &email)
+        .unwrap()
+        .is_empty());
     assert_eq!(
-        t.vault.find_ids("customers", "email", "pindah@contoh.co.id").unwrap(),
+        t.vault
+            .find_ids("customers", "email", "pindah@contoh.co.id")
+            .unwrap(),
         vec![ids[target]]
     );
-    t.vault.update("customers", ids[target], &json!({"email": null})).unwrap();
-    assert!(t.vault.find_ids("customers", "email", "pindah@contoh.co.id").unwrap().is_empty());
-    let err = t.vault.update("customers", ids[target], &json!({"name": null})).unwrap_err();
+    t.vault
+        .update("customers", ids[target], &json!({"email": null}))
+        .unwrap();
+    assert!(t
+        .vault
+        .find_ids("customers", "email", "pindah@contoh.co.id")
+        .unwrap()
+        .is_empty());
+    let err = t
+        .vault
+        .update("customers", ids[target], &json!({"name": null}))
+        .unwrap_err();
     assert!(matches!(err, CoreError::MissingField(_)));
     let err = t.vault.find_ids("customers", "name", "Budi").unwrap_err();
     assert!(matches!(err, CoreError::NotSearchable(_)));
@@ -136,9 +189,16 @@ fn find_uses_normalised_values_and_follows_updates() {
         t.vault.get("customers", ids[0], None, View::Plain),
         Err(CoreError::NotFound)
     ));
-    assert!(matches!(t.vault.delete("customers", ids[0]), Err(CoreError::NotFound)));
+    assert!(matches!(
+        t.vault.delete("customers", ids[0]),
+        Err(CoreError::NotFound)
+    ));
     let phone = rows[0]["phone"].as_str().unwrap();
-    assert!(!t.vault.find_ids("customers", "phone", phone).unwrap().contains(&ids[0]));
+    assert!(!t
+        .vault
+        .find_ids("customers", "phone", phone)
+        .unwrap()
+        .contains(&ids[0]));
 }
 
 #[test]
@@ -146,15 +206,26 @@ fn orders_name_their_subject_and_references_must_exist() {
     let t = common::vault();
     let mut g = Generator::new(3);
     let c = t.vault.create("customers", &g.customer_json()).unwrap();
-    let o = t.vault.create("orders", &g.order_json(&c.to_string())).unwrap();
+    let o = t
+        .vault
+        .create("orders", &g.order_json(&c.to_string()))
+        .unwrap();
     let rec = t.vault.get("orders", o, None, View::Plain).unwrap();
     assert_eq!(rec.subject, c);
     assert_eq!(rec.to_json()["fields"]["amount"]["currency"], "IDR");
-    assert_eq!(t.vault.find_ids("orders", "customer", &c.to_string()).unwrap(), vec![o]);
+    assert_eq!(
+        t.vault
+            .find_ids("orders", "customer", &c.to_string())
+            .unwrap(),
+        vec![o]
+    );
 
     let ghost = gembok_types::RecordId::generate().to_string();
     let err = t.vault.create("orders", &g.order_json(&ghost)).unwrap_err();
-    assert!(matches!(err, CoreError::DanglingReference { .. }), "{err:?}");
+    assert!(
+        matches!(err, CoreError::DanglingReference { .. }),
+        "{err:?}"
+    );
     let err = t
         .vault
         .update("orders", o, &json!({"customer": ghost}))
@@ -167,14 +238,29 @@ fn passwords_verify_but_never_read_back() {
     let t = common::vault();
     let id = t
         .vault
-        .create("customers", &json!({"name": "Dewi", "password": "kopi-gayo-pagi-hari"}))
+        .create(
+            "customers",
+            &json!({"name": "Dewi", "password": "kopi-gayo-pagi-hari"}),
+        )
         .unwrap();
-    assert!(t.vault.verify_password("customers", id, "password", "kopi-gayo-pagi-hari").unwrap());
-    assert!(!t.vault.verify_password("customers", id, "password", "kopi-gayo-pagi-hari!").unwrap());
+    assert!(t
+        .vault
+        .verify_password("customers", id, "password", "kopi-gayo-pagi-hari")
+        .unwrap());
+    assert!(!t
+        .vault
+        .verify_password("customers", id, "password", "kopi-gayo-pagi-hari!")
+        .unwrap());
     let rec = t.vault.get("customers", id, None, View::Plain).unwrap();
     let shown = rec.fields["password"].as_str();
-    assert!(!shown.contains("kopi") && !shown.contains("argon2"), "{shown}");
-    assert!(t.vault.verify_password("customers", id, "name", "x").is_err());
+    assert!(
+        !shown.contains("kopi") && !shown.contains("argon2"),
+        "{shown}"
+    );
+    assert!(t
+        .vault
+        .verify_password("customers", id, "name", "x")
+        .is_err());
 }
 
 #[test]

@@ -8,7 +8,12 @@ use gembok_store::{Mutation, Store};
 use gembok_testdata::Generator;
 use serde_json::json;
 
-fn rewrite_field(store: &dyn Store, collection: &str, id: gembok_types::RecordId, field: &gembok_store::SealedField) {
+fn rewrite_field(
+    store: &dyn Store,
+    collection: &str,
+    id: gembok_types::RecordId,
+    field: &gembok_store::SealedField,
+) {
     store
         .apply(&[Mutation::UpdateFields {
             collection: collection.into(),
@@ -23,13 +28,25 @@ fn rewrite_field(store: &dyn Store, collection: &str, id: gembok_types::RecordId
 #[test]
 fn any_flipped_bit_is_an_integrity_error() {
     let t = common::vault();
-    let id = t.vault.create("customers", &json!({"name": "Agus Salim"})).unwrap();
-    let original = t.store.get("customers", &[id], None).unwrap().remove(0).fields.remove(0);
+    let id = t
+        .vault
+        .create("customers", &json!({"name": "Agus Salim"}))
+        .unwrap();
+    let original = t
+        .store
+        .get("customers", &[id], None)
+        .unwrap()
+        .remove(0)
+        .fields
+        .remove(0);
     for bit in 0..original.ciphertext.len() * 8 {
         let mut bad = original.clone();
         bad.ciphertext[bit / 8] ^= 1 << (bit % 8);
         rewrite_field(t.store.as_ref(), "customers", id, &bad);
-        let err = t.vault.get("customers", id, None, View::Masked).unwrap_err();
+        let err = t
+            .vault
+            .get("customers", id, None, View::Masked)
+            .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Integrity, "bit {bit}: {err}");
     }
     rewrite_field(t.store.as_ref(), "customers", id, &original);
@@ -39,9 +56,26 @@ fn any_flipped_bit_is_an_integrity_error() {
 #[test]
 fn a_ciphertext_moved_to_another_record_or_field_fails() {
     let t = common::vault();
-    let a = t.vault.create("customers", &json!({"name": "Agus", "email": "a@contoh.id"})).unwrap();
-    let b = t.vault.create("customers", &json!({"name": "Budi", "email": "b@contoh.id"})).unwrap();
-    let a_fields = t.store.get("customers", &[a], None).unwrap().remove(0).fields;
+    let a = t
+        .vault
+        .create(
+            "customers",
+            &json!({"name": "Agus", "email": "a@contoh.id"}),
+        )
+        .unwrap();
+    let b = t
+        .vault
+        .create(
+            "customers",
+            &json!({"name": "Budi", "email": "b@contoh.id"}),
+        )
+        .unwrap();
+    let a_fields = t
+        .store
+        .get("customers", &[a], None)
+        .unwrap()
+        .remove(0)
+        .fields;
     let a_email = a_fields.iter().find(|f| f.name == "email").unwrap().clone();
     // Another record, same field.
     rewrite_field(t.store.as_ref(), "customers", b, &a_email);
@@ -59,9 +93,13 @@ fn a_ciphertext_moved_to_another_record_or_field_fails() {
 #[test]
 fn a_wrong_master_key_is_named_and_reveals_nothing() {
     let t = common::vault();
-    t.vault.create("customers", &json!({"name": "Agus"})).unwrap();
+    t.vault
+        .create("customers", &json!({"name": "Agus"}))
+        .unwrap();
     let other = MasterKey::generate().unwrap();
-    let err = gembok_core::Vault::open(t.store.clone(), other).err().unwrap();
+    let err = gembok_core::Vault::open(t.store.clone(), other)
+        .err()
+        .unwrap();
     assert!(matches!(err, CoreError::WrongMasterKey { .. }), "{err:?}");
     assert_eq!(err.kind(), ErrorKind::Integrity);
     assert!(common::reopen(&t).is_ok());
@@ -78,13 +116,21 @@ fn rotation_of_data_and_master_keys_keeps_every_value() {
     }
     let before: Vec<_> = ids
         .iter()
-        .map(|id| t.vault.get("customers", *id, None, View::Plain).unwrap().to_json())
+        .map(|id| {
+            t.vault
+                .get("customers", *id, None, View::Plain)
+                .unwrap()
+                .to_json()
+        })
         .collect();
     let mut calls = 0;
     let report = t.vault.rotate_data_keys(&mut |_, _| calls += 1).unwrap();
     assert_eq!(report.reencrypted, 10_000);
     assert!(calls > 1);
-    assert!(report.removed_versions >= 3, "old versions dropped: {report:?}");
+    assert!(
+        report.removed_versions >= 3,
+        "old versions dropped: {report:?}"
+    );
     let versions: Vec<_> = t
         .store
         .keys()
@@ -100,14 +146,23 @@ fn rotation_of_data_and_master_keys_keeps_every_value() {
     t.vault.rotate_master(new_master).unwrap();
     // The old key no longer opens the vault; the new one does, with every value equal.
     assert!(common::reopen(&t).is_err());
-    let reopened =
-        gembok_core::Vault::open(t.store.clone(), MasterKey::load_file(&new_key_path).unwrap()).unwrap();
+    let reopened = gembok_core::Vault::open(
+        t.store.clone(),
+        MasterKey::load_file(&new_key_path).unwrap(),
+    )
+    .unwrap();
     for (id, want) in ids.iter().zip(&before) {
-        let got = reopened.get("customers", *id, None, View::Plain).unwrap().to_json();
+        let got = reopened
+            .get("customers", *id, None, View::Plain)
+            .unwrap()
+            .to_json();
         assert_eq!(&got, want);
     }
     let email = before[42]["fields"]["email"].as_str().unwrap();
-    assert_eq!(reopened.find_ids("customers", "email", email).unwrap(), vec![ids[42]]);
+    assert_eq!(
+        reopened.find_ids("customers", "email", email).unwrap(),
+        vec![ids[42]]
+    );
 }
 
 #[test]
@@ -121,7 +176,14 @@ fn database_files_hold_no_plaintext() {
         for (field, raw) in row.as_object().unwrap() {
             let raw = raw.as_str().unwrap();
             needles.push(raw.to_owned());
-            let spec = t.vault.schema().collection("customers").unwrap().field(field).unwrap().field_type;
+            let spec = t
+                .vault
+                .schema()
+                .collection("customers")
+                .unwrap()
+                .field(field)
+                .unwrap()
+                .field_type;
             needles.push(spec.normalize(raw).unwrap().as_str().to_owned());
         }
     }
@@ -155,7 +217,11 @@ fn schema_changes_add_index_and_drop_with_consent() {
     assert_ne!(searchable, gembok_core::DEFAULT_SCHEMA);
     t.vault.apply_schema(&searchable, false).unwrap();
     let npwp = rows[5]["npwp"].as_str().unwrap();
-    assert!(t.vault.find_ids("customers", "npwp", npwp).unwrap().contains(&ids[5]));
+    assert!(t
+        .vault
+        .find_ids("customers", "npwp", npwp)
+        .unwrap()
+        .contains(&ids[5]));
     // Dropping a field needs consent, then purges it.
     let dropped = searchable.replace(
         "[collections.customers.fields.birth_date]\ntype = \"date\"\nclass = \"identity\"\npurposes = [\"identity_verification\"]\n",
@@ -169,7 +235,10 @@ fn schema_changes_add_index_and_drop_with_consent() {
     assert!(raw.fields.iter().all(|f| f.name != "birth_date"));
     let err = t
         .vault
-        .create("customers", &json!({"name": "Budi", "birth_date": "1990-01-01"}))
+        .create(
+            "customers",
+            &json!({"name": "Budi", "birth_date": "1990-01-01"}),
+        )
         .unwrap_err();
     assert!(matches!(err, CoreError::UndeclaredField { .. }));
     // The schema survives a reopen.

@@ -55,7 +55,10 @@ pub fn run(out: OutputFormat, customers: usize, keep: Option<&Path>) -> Result<(
     ));
 
     let pick = customers / 2;
-    let email = rows[pick]["email"].as_str().unwrap_or_default().to_uppercase();
+    let email = rows[pick]["email"]
+        .as_str()
+        .unwrap_or_default()
+        .to_uppercase();
     let found = vault.find_ids("customers", "email", &email)?;
     say("3. Searched customers by e-mail, typed in capitals (the blind index sees the normalised value)");
     say(&format!("   matches: {}", found.len()));
@@ -102,7 +105,10 @@ pub fn run(out: OutputFormat, customers: usize, keep: Option<&Path>) -> Result<(
 }
 
 fn indent(text: &str) -> String {
-    text.lines().map(|l| format!("   {l}")).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|l| format!("   {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Every stored value as typed and as normalised (short values would match by chance).

@@ -10,9 +10,16 @@ use crate::cli::OutputFormat;
 use crate::output::emit;
 use crate::vaultdir::VaultDir;
 
-pub fn run(dir: &VaultDir, out: OutputFormat, schema: Option<&Path>, key_file: Option<&Path>) -> Result<()> {
+pub fn run(
+    dir: &VaultDir,
+    out: OutputFormat,
+    schema: Option<&Path>,
+    key_file: Option<&Path>,
+) -> Result<()> {
     let text = match schema {
-        Some(p) => std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?,
+        Some(p) => {
+            std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?
+        }
         None => DEFAULT_SCHEMA.to_owned(),
     };
     Schema::parse(&text)?;

@@ -16,7 +16,9 @@ pub fn run(cli: Cli) -> Result<()> {
     let dir = VaultDir::new(&cli.data_dir);
     let out = cli.output;
     match cli.command {
-        Command::Init { schema, key_file } => init::run(&dir, out, schema.as_deref(), key_file.as_deref()),
+        Command::Init { schema, key_file } => {
+            init::run(&dir, out, schema.as_deref(), key_file.as_deref())
+        }
         Command::Put {
             collection,
             data,

@@ -15,13 +15,26 @@ use crate::vaultdir::VaultDir;
 /// Largest single JSON document accepted on the command line or from a file.
 const MAX_DOCUMENT: u64 = 64 * 1024 * 1024;
 
-pub fn put(dir: &VaultDir, out: OutputFormat, collection: &str, data: &str, batch: usize) -> Result<()> {
+pub fn put(
+    dir: &VaultDir,
+    out: OutputFormat,
+    collection: &str,
+    data: &str,
+    batch: usize,
+) -> Result<()> {
     let vault = dir.open()?;
     let batch = batch.clamp(1, gembok_core::MAX_BATCH);
     match data {
-        "-" => put_lines(&vault, out, collection, BufReader::new(std::io::stdin().lock()), batch),
+        "-" => put_lines(
+            &vault,
+            out,
+            collection,
+            BufReader::new(std::io::stdin().lock()),
+            batch,
+        ),
         d if d.starts_with('@') => {
-            let f = std::fs::File::open(&d[1..]).with_context(|| format!("cannot open {}", &d[1..]))?;
+            let f =
+                std::fs::File::open(&d[1..]).with_context(|| format!("cannot open {}", &d[1..]))?;
             put_lines(&vault, out, collection, BufReader::new(f), batch)
         }
         d => {
@@ -40,7 +53,13 @@ pub fn put(dir: &VaultDir, out: OutputFormat, collection: &str, data: &str, batc
 
 /// JSON lines in batches; each batch commits before its ids are printed, so every id
 /// printed is durable.
-fn put_lines(vault: &Vault, out: OutputFormat, collection: &str, reader: impl BufRead, batch: usize) -> Result<()> {
+fn put_lines(
+    vault: &Vault,
+    out: OutputFormat,
+    collection: &str,
+    reader: impl BufRead,
+    batch: usize,
+) -> Result<()> {
     let mut rows = Vec::with_capacity(batch);
     let mut written = 0usize;
     let mut first_line = 1usize;
@@ -49,8 +68,12 @@ fn put_lines(vault: &Vault, out: OutputFormat, collection: &str, reader: impl Bu
         if line.trim().is_empty() {
             continue;
         }
-        let value: Value = serde_json::from_str(&line)
-            .map_err(|e| fail(INVALID, format!("line {}: not JSON ({})", n + 1, e.classify_name())))?;
+        let value: Value = serde_json::from_str(&line).map_err(|e| {
+            fail(
+                INVALID,
+                format!("line {}: not JSON ({})", n + 1, e.classify_name()),
+            )
+        })?;
         if rows.is_empty() {
             first_line = n + 1;
         }
@@ -69,7 +92,14 @@ fn put_lines(vault: &Vault, out: OutputFormat, collection: &str, reader: impl Bu
     Ok(())
 }
 
-fn commit(vault: &Vault, out: OutputFormat, collection: &str, rows: &[Value], first_line: usize, written: usize) -> Result<usize> {
+fn commit(
+    vault: &Vault,
+    out: OutputFormat,
+    collection: &str,
+    rows: &[Value],
+    first_line: usize,
+    written: usize,
+) -> Result<usize> {
     let ids = vault.create_batch(collection, rows).with_context(|| {
         format!("batch starting at line {first_line} refused; {written} records written before it")
     })?;
@@ -84,7 +114,14 @@ fn commit(vault: &Vault, out: OutputFormat, collection: &str, rows: &[Value], fi
     Ok(ids.len())
 }
 
-pub fn get(dir: &VaultDir, out: OutputFormat, collection: &str, id: &str, fields: Option<&[String]>, masked: bool) -> Result<()> {
+pub fn get(
+    dir: &VaultDir,
+    out: OutputFormat,
+    collection: &str,
+    id: &str,
+    fields: Option<&[String]>,
+    masked: bool,
+) -> Result<()> {
     let vault = dir.open()?;
     let id = parse_id(id)?;
     let names: Option<Vec<&str>> = fields.map(|f| f.iter().map(String::as_str).collect());
@@ -93,7 +130,14 @@ pub fn get(dir: &VaultDir, out: OutputFormat, collection: &str, id: &str, fields
     Ok(())
 }
 
-pub fn find(dir: &VaultDir, out: OutputFormat, collection: &str, query: &str, fields: Option<&[String]>, masked: bool) -> Result<()> {
+pub fn find(
+    dir: &VaultDir,
+    out: OutputFormat,
+    collection: &str,
+    query: &str,
+    fields: Option<&[String]>,
+    masked: bool,
+) -> Result<()> {
     let vault = dir.open()?;
     let (field, value) = query
         .split_once('=')
@@ -111,12 +155,22 @@ pub fn find(dir: &VaultDir, out: OutputFormat, collection: &str, query: &str, fi
     Ok(())
 }
 
-pub fn update(dir: &VaultDir, out: OutputFormat, collection: &str, id: &str, data: &str) -> Result<()> {
+pub fn update(
+    dir: &VaultDir,
+    out: OutputFormat,
+    collection: &str,
+    id: &str,
+    data: &str,
+) -> Result<()> {
     let vault = dir.open()?;
     let id = parse_id(id)?;
     let value = parse_json(data)?;
     vault.update(collection, id, &value)?;
-    emit(out, &json!({ "id": id.to_string(), "updated": true }), || format!("updated {id}"));
+    emit(
+        out,
+        &json!({ "id": id.to_string(), "updated": true }),
+        || format!("updated {id}"),
+    );
     Ok(())
 }
 
@@ -124,7 +178,11 @@ pub fn delete(dir: &VaultDir, out: OutputFormat, collection: &str, id: &str) -> 
     let vault = dir.open()?;
     let id = parse_id(id)?;
     vault.delete(collection, id)?;
-    emit(out, &json!({ "id": id.to_string(), "deleted": true }), || format!("deleted {id}"));
+    emit(
+        out,
+        &json!({ "id": id.to_string(), "deleted": true }),
+        || format!("deleted {id}"),
+    );
     Ok(())
 }
 
@@ -153,7 +211,12 @@ fn parse_json(data: &str) -> Result<Value> {
         }
         None => data.to_owned(),
     };
-    serde_json::from_str(&text).map_err(|e| fail(INVALID, format!("--data is not JSON ({})", e.classify_name())))
+    serde_json::from_str(&text).map_err(|e| {
+        fail(
+            INVALID,
+            format!("--data is not JSON ({})", e.classify_name()),
+        )
+    })
 }
 
 trait Classify {

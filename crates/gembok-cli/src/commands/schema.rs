@@ -13,13 +13,22 @@ pub fn run(dir: &VaultDir, out: OutputFormat, command: SchemaCommand) -> Result<
         SchemaCommand::Check { file } => {
             let text = read(&file)?;
             let schema = Schema::parse(&text)?;
-            let diff = if dir.exists() { Some(dir.open()?.plan_schema(&text)?) } else { None };
-            let collections: Vec<String> = schema.collections().map(|c| c.name.to_string()).collect();
+            let diff = if dir.exists() {
+                Some(dir.open()?.plan_schema(&text)?)
+            } else {
+                None
+            };
+            let collections: Vec<String> =
+                schema.collections().map(|c| c.name.to_string()).collect();
             emit(
                 out,
                 &json!({"valid": true, "collections": collections, "changes": diff.as_ref().map(changes)}),
                 || {
-                    let mut s = format!("schema is valid: {} collection(s): {}", collections.len(), collections.join(", "));
+                    let mut s = format!(
+                        "schema is valid: {} collection(s): {}",
+                        collections.len(),
+                        collections.join(", ")
+                    );
                     if let Some(d) = &diff {
                         s.push_str(&describe(d));
                     }
@@ -36,9 +45,11 @@ pub fn run(dir: &VaultDir, out: OutputFormat, command: SchemaCommand) -> Result<
                 std::fs::write(dir.schema_path(), &text)?;
             }
             let version = vault.info().schema_version;
-            emit(out, &json!({"schema_version": version, "changes": changes(&diff)}), || {
-                format!("schema version {version}{}", describe(&diff))
-            });
+            emit(
+                out,
+                &json!({"schema_version": version, "changes": changes(&diff)}),
+                || format!("schema version {version}{}", describe(&diff)),
+            );
             Ok(())
         }
     }

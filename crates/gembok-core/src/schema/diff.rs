@@ -15,14 +15,32 @@ use crate::CoreError;
 pub enum SchemaChange {
     AddCollection(String),
     RemoveCollection(String),
-    AddField { collection: String, field: String },
-    RemoveField { collection: String, field: String },
-    ChangeType { collection: String, field: String },
+    AddField {
+        collection: String,
+        field: String,
+    },
+    RemoveField {
+        collection: String,
+        field: String,
+    },
+    ChangeType {
+        collection: String,
+        field: String,
+    },
     ChangeSubject(String),
-    IndexAdded { collection: String, field: String },
-    IndexRemoved { collection: String, field: String },
+    IndexAdded {
+        collection: String,
+        field: String,
+    },
+    IndexRemoved {
+        collection: String,
+        field: String,
+    },
     /// Class, purposes, required, retention or description: takes effect for new work.
-    Metadata { collection: String, field: Option<String> },
+    Metadata {
+        collection: String,
+        field: Option<String>,
+    },
 }
 
 impl fmt::Display for SchemaChange {
@@ -44,7 +62,10 @@ impl fmt::Display for SchemaChange {
                 write!(f, "make {collection}.{field} searchable (builds its index)")
             }
             SchemaChange::IndexRemoved { collection, field } => {
-                write!(f, "make {collection}.{field} not searchable (drops its index)")
+                write!(
+                    f,
+                    "make {collection}.{field} not searchable (drops its index)"
+                )
             }
             SchemaChange::Metadata { collection, field } => match field {
                 Some(field) => write!(f, "update settings of {collection}.{field}"),

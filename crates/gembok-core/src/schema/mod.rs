@@ -184,7 +184,13 @@ pub(crate) fn sanitize_name(name: &str) -> String {
     let clean: String = name
         .chars()
         .take(64)
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '?' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '?'
+            }
+        })
         .collect();
     clean
 }
@@ -244,7 +250,9 @@ fn build_field(collection: &str, name: &str, rf: RawField) -> Result<FieldSpec, 
         .map_err(|e| schema_err(collection, Some(&sanitize_name(name)), &e.to_string()))?;
     let err = |what: &str| schema_err(collection, Some(name), what);
     if rf.purposes.is_empty() {
-        return Err(err("declares no purpose (every field must say why it is collected)"));
+        return Err(err(
+            "declares no purpose (every field must say why it is collected)",
+        ));
     }
     let purposes = rf
         .purposes

@@ -30,7 +30,9 @@ impl Retention {
             _ => return Err(bad()),
         };
         if n == 0 || r.approx_days() > 36_600 {
-            return Err(format!("retention `{text}` must be between 1 day and 100 years"));
+            return Err(format!(
+                "retention `{text}` must be between 1 day and 100 years"
+            ));
         }
         Ok(r)
     }

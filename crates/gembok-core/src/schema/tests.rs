@@ -22,7 +22,15 @@ fn default_schema_is_valid_and_complete() {
     let s = Schema::default_schema();
     let customers = s.collection("customers").unwrap();
     for f in [
-        "name", "email", "phone", "birth_date", "address", "postal_code", "nik", "npwp", "password",
+        "name",
+        "email",
+        "phone",
+        "birth_date",
+        "address",
+        "postal_code",
+        "nik",
+        "npwp",
+        "password",
     ] {
         assert!(customers.field(f).is_ok(), "customers.{f} missing");
     }
@@ -33,19 +41,27 @@ fn default_schema_is_valid_and_complete() {
     assert_eq!(orders.subject_collection().unwrap().as_str(), "customers");
     let events = s.collection("events").unwrap();
     assert_eq!(events.retention, Some(Retention::Days(90)));
-    assert!(events.fields.values().all(|f| f.class == DataClass::Behavior));
+    assert!(events
+        .fields
+        .values()
+        .all(|f| f.class == DataClass::Behavior));
 }
 
 #[test]
 fn undeclared_field_is_named() {
     let s = Schema::default_schema();
-    let err = s.collection("customers").unwrap().field("shoe_size").unwrap_err();
+    let err = s
+        .collection("customers")
+        .unwrap()
+        .field("shoe_size")
+        .unwrap_err();
     assert!(err.to_string().contains("shoe_size"), "{err}");
 }
 
 #[test]
 fn fields_need_a_purpose() {
-    let text = with_field("[collections.customers.fields.email]\ntype = \"email\"\nclass = \"contact\"\n");
+    let text =
+        with_field("[collections.customers.fields.email]\ntype = \"email\"\nclass = \"contact\"\n");
     let err = Schema::parse(&text).unwrap_err();
     assert!(err.to_string().contains("no purpose"), "{err}");
 }
@@ -90,7 +106,10 @@ purposes = ["billing"]
 "#;
     let err = Schema::parse(text).unwrap_err();
     assert!(err.to_string().contains("required reference"), "{err}");
-    let fixed = text.replace("purposes = [\"billing\"]", "purposes = [\"billing\"]\nrequired = true");
+    let fixed = text.replace(
+        "purposes = [\"billing\"]",
+        "purposes = [\"billing\"]\nrequired = true",
+    );
     assert!(Schema::parse(&fixed).is_ok());
     let dangling = fixed.replace("references = \"customers\"", "references = \"people\"");
     assert!(Schema::parse(&dangling).is_err());
@@ -123,7 +142,10 @@ fn diff_classifies_changes() {
     assert!(diff.check(false).is_ok());
 
     let dropped = SchemaDiff::between(&new, &old);
-    assert!(matches!(dropped.changes[0], SchemaChange::RemoveField { .. }));
+    assert!(matches!(
+        dropped.changes[0],
+        SchemaChange::RemoveField { .. }
+    ));
     assert!(dropped.check(false).is_err());
     assert!(dropped.check(true).is_ok());
 

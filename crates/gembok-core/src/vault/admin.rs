@@ -25,7 +25,11 @@ impl Vault {
     }
 
     /// Apply a new schema version. Returns the changes made (empty when identical).
-    pub fn apply_schema(&self, schema_text: &str, allow_drop: bool) -> Result<SchemaDiff, CoreError> {
+    pub fn apply_schema(
+        &self,
+        schema_text: &str,
+        allow_drop: bool,
+    ) -> Result<SchemaDiff, CoreError> {
         let _admin = self.admin.lock().unwrap_or_else(|p| p.into_inner());
         let state = self.snapshot();
         let new = Schema::parse(schema_text)?;

@@ -33,7 +33,10 @@ pub struct RotationReport {
 impl Vault {
     /// Add a new data-key version to every collection and re-encrypt every value under
     /// it. `progress(done, total)` is called after each batch.
-    pub fn rotate_data_keys(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<RotationReport, CoreError> {
+    pub fn rotate_data_keys(
+        &self,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<RotationReport, CoreError> {
         let _admin = self.admin.lock().unwrap_or_else(|p| p.into_inner());
         let mut report = RotationReport::default();
         let state = self.snapshot();
@@ -68,7 +71,9 @@ impl Vault {
             let coll = state.schema.collection(name)?;
             let mut after = None;
             loop {
-                let batch = self.store.below_key_version(name, *version, after, ROTATION_BATCH)?;
+                let batch = self
+                    .store
+                    .below_key_version(name, *version, after, ROTATION_BATCH)?;
                 let Some(last) = batch.last() else { break };
                 after = Some(last.meta.id);
                 let mut muts = Vec::with_capacity(batch.len());
@@ -109,7 +114,11 @@ impl Vault {
         let mut keys = state.keys.clone_ring();
         let mut muts = Vec::new();
         for (name, version) in &report.new_versions {
-            if !self.store.below_key_version(name, *version, None, 1)?.is_empty() {
+            if !self
+                .store
+                .below_key_version(name, *version, None, 1)?
+                .is_empty()
+            {
                 continue;
             }
             for old in keys.versions(name).into_iter().filter(|v| v < version) {

@@ -54,7 +54,11 @@ pub struct Vault {
 impl Vault {
     /// Create a new vault in an empty store: keys for the index and every collection,
     /// wrapped by `master`, and schema version 1.
-    pub fn initialize(store: Arc<dyn Store>, master: MasterKey, schema_text: &str) -> Result<Self, CoreError> {
+    pub fn initialize(
+        store: Arc<dyn Store>,
+        master: MasterKey,
+        schema_text: &str,
+    ) -> Result<Self, CoreError> {
         if store.setting(SETTING_VAULT_ID)?.is_some() {
             return Err(CoreError::AlreadyInitialized);
         }

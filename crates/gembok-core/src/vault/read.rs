@@ -68,7 +68,12 @@ impl Vault {
     }
 
     /// Ids of records whose searchable `field` equals `value`.
-    pub fn find_ids(&self, collection: &str, field: &str, value: &str) -> Result<Vec<RecordId>, CoreError> {
+    pub fn find_ids(
+        &self,
+        collection: &str,
+        field: &str,
+        value: &str,
+    ) -> Result<Vec<RecordId>, CoreError> {
         let state = self.snapshot();
         let coll = state.schema.collection(collection)?;
         let spec = coll.field(field)?;
@@ -88,7 +93,9 @@ impl Vault {
             .indexer(coll.name.as_str(), spec.name.as_str())
             .ok_or_else(|| CoreError::NotSearchable(spec.name.to_string()))?;
         let digest = indexer.digest(canonical.as_bytes());
-        let candidates = self.store.find(coll.name.as_str(), spec.name.as_str(), &digest)?;
+        let candidates = self
+            .store
+            .find(coll.name.as_str(), spec.name.as_str(), &digest)?;
         if candidates.is_empty() {
             return Ok(candidates);
         }
@@ -117,7 +124,9 @@ impl Vault {
     ) -> Result<Vec<RecordMeta>, CoreError> {
         let state = self.snapshot();
         let coll = state.schema.collection(collection)?;
-        Ok(self.store.list(coll.name.as_str(), after, limit.min(MAX_BATCH))?)
+        Ok(self
+            .store
+            .list(coll.name.as_str(), after, limit.min(MAX_BATCH))?)
     }
 
     /// Number of records in a collection.
@@ -153,7 +162,10 @@ impl Vault {
             .ok_or(CoreError::NotFound)?;
         let values = open_all(&state, coll.name.as_str(), &rec)?;
         match values.get(spec.name.as_str()) {
-            Some(phc) => Ok(gembok_crypto::password::verify(phc.as_str(), candidate.as_bytes())?),
+            Some(phc) => Ok(gembok_crypto::password::verify(
+                phc.as_str(),
+                candidate.as_bytes(),
+            )?),
             None => Ok(false),
         }
     }

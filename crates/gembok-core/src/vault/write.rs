@@ -35,7 +35,11 @@ impl Vault {
     }
 
     /// Create many records in one transaction (all or nothing).
-    pub fn create_batch(&self, collection: &str, inputs: &[Value]) -> Result<Vec<RecordId>, CoreError> {
+    pub fn create_batch(
+        &self,
+        collection: &str,
+        inputs: &[Value],
+    ) -> Result<Vec<RecordId>, CoreError> {
         if inputs.is_empty() {
             return Ok(Vec::new());
         }
@@ -85,7 +89,9 @@ impl Vault {
         let coll = state.schema.collection(collection)?;
         let fields = parse_fields(coll, as_object(input)?, true)?;
         if fields.is_empty() {
-            return Err(CoreError::InvalidInput("an update must name at least one field".into()));
+            return Err(CoreError::InvalidInput(
+                "an update must name at least one field".into(),
+            ));
         }
         if let SubjectRule::Field(subject_field) = &coll.subject {
             if fields.iter().any(|f| &f.spec.name == subject_field) {
@@ -177,7 +183,10 @@ impl Vault {
     }
 }
 
-fn prepare_rows<'s>(coll: &'s Collection, inputs: &[Value]) -> Result<Vec<Prepared<'s>>, CoreError> {
+fn prepare_rows<'s>(
+    coll: &'s Collection,
+    inputs: &[Value],
+) -> Result<Vec<Prepared<'s>>, CoreError> {
     let mut prepared = Vec::with_capacity(inputs.len());
     let mut errors = Vec::new();
     for (row, input) in inputs.iter().enumerate() {
@@ -221,7 +230,11 @@ fn prepare_one<'s>(coll: &'s Collection, input: &Value) -> Result<Prepared<'s>, 
             })?
         }
     };
-    Ok(Prepared { id, subject, fields })
+    Ok(Prepared {
+        id,
+        subject,
+        fields,
+    })
 }
 
 /// Seal rows, spreading large batches over the available cores.
@@ -259,4 +272,3 @@ fn seal_parallel(
         Ok(out)
     })
 }
-
