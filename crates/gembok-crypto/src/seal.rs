@@ -9,7 +9,7 @@
 //! Sealed value: `0x01 || key_version (u32 BE) || nonce (12) || ciphertext || tag (16)`.
 //!
 //! Nonces: each `RecordCipher` draws a random 96-bit starting nonce from the
-//! aws-lc DRBG when it is built and adds one per seal (mod 2^96). Within one
+//! aws-lc DRBG at its first seal and adds one per seal (mod 2^96). Within one
 //! cipher the nonces are distinct by construction; two ciphers for the same
 //! record (a later update) collide only if their random ranges overlap, which is
 //! less likely than a collision between independent random nonces for the same
@@ -27,6 +27,7 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 
 use aws_lc_rs::aead::LessSafeKey;
 use zeroize::Zeroizing;
@@ -50,7 +51,9 @@ pub struct RecordCipher {
     key: LessSafeKey,
     key_version: u32,
     record_id: [u8; 16],
-    nonce_start: u128,
+    /// Drawn on the first seal: a cipher built only to open values (every read)
+    /// never pays for the random draw.
+    nonce_start: OnceLock<u128>,
     seals: AtomicU64,
 }
 
@@ -63,14 +66,11 @@ impl RecordCipher {
         record_id: &[u8; 16],
     ) -> Result<Self, CryptoError> {
         let record_key = data_key.derive(&[RECORD_INFO, record_id])?;
-        let start: [u8; NONCE_LEN] = random_bytes()?;
-        let mut wide = [0u8; 16];
-        wide[16 - NONCE_LEN..].copy_from_slice(&start);
         Ok(Self {
             key: gcm_key(record_key.expose())?,
             key_version,
             record_id: *record_id,
-            nonce_start: u128::from_be_bytes(wide),
+            nonce_start: OnceLock::new(),
             seals: AtomicU64::new(0),
         })
     }
@@ -89,7 +89,7 @@ impl RecordCipher {
         field: &str,
         plaintext: &[u8],
     ) -> Result<Vec<u8>, CryptoError> {
-        let nonce = self.next_nonce();
+        let nonce = self.next_nonce()?;
         let mut out = Vec::with_capacity(HEADER_LEN + plaintext.len() + TAG_LEN);
         out.push(FORMAT_V1);
         out.extend_from_slice(&self.key_version.to_be_bytes());
@@ -124,12 +124,25 @@ impl RecordCipher {
     }
 
     /// The starting nonce plus the number of earlier seals, modulo 2^96.
-    fn next_nonce(&self) -> [u8; NONCE_LEN] {
+    fn next_nonce(&self) -> Result<[u8; NONCE_LEN], CryptoError> {
+        let start = self.nonce_start()?;
         let n = self.seals.fetch_add(1, Ordering::Relaxed);
-        let value = self.nonce_start.wrapping_add(u128::from(n));
+        let value = start.wrapping_add(u128::from(n)) & ((1u128 << 96) - 1);
         let mut out = [0u8; NONCE_LEN];
         out.copy_from_slice(&value.to_be_bytes()[16 - NONCE_LEN..]);
-        out
+        Ok(out)
+    }
+
+    /// The random 96-bit starting nonce, drawn once on first use.
+    fn nonce_start(&self) -> Result<u128, CryptoError> {
+        if let Some(start) = self.nonce_start.get() {
+            return Ok(*start);
+        }
+        let drawn: [u8; NONCE_LEN] = random_bytes()?;
+        let mut wide = [0u8; 16];
+        wide[16 - NONCE_LEN..].copy_from_slice(&drawn);
+        // If two threads race, both use the value that won.
+        Ok(*self.nonce_start.get_or_init(|| u128::from_be_bytes(wide)))
     }
 
     /// Runs `f` with the AAD for (collection, this record, field, this version),
@@ -196,8 +209,8 @@ mod tests {
     #[test]
     fn nonces_count_up_from_a_random_start_and_wrap_at_96_bits() {
         let mut c = cipher();
-        let first = c.next_nonce();
-        let second = c.next_nonce();
+        let first = c.next_nonce().unwrap();
+        let second = c.next_nonce().unwrap();
         let as_u128 = |n: [u8; NONCE_LEN]| {
             let mut wide = [0u8; 16];
             wide[4..].copy_from_slice(&n);
@@ -205,20 +218,23 @@ mod tests {
         };
         assert_eq!(as_u128(second), (as_u128(first) + 1) % (1 << 96));
 
-        c.nonce_start = (1u128 << 96) - 1;
+        c.nonce_start = OnceLock::from((1u128 << 96) - 1);
         c.seals = AtomicU64::new(0);
-        assert_eq!(c.next_nonce(), [0xff; NONCE_LEN]);
-        assert_eq!(c.next_nonce(), [0u8; NONCE_LEN]);
-        assert_eq!(c.next_nonce(), [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+        assert_eq!(c.next_nonce().unwrap(), [0xff; NONCE_LEN]);
+        assert_eq!(c.next_nonce().unwrap(), [0u8; NONCE_LEN]);
+        assert_eq!(
+            c.next_nonce().unwrap(),
+            [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]
+        );
     }
 
     #[test]
     fn sealed_values_carry_the_nonce_used() {
         let c = cipher();
         // The first seal uses the start itself, the second the start plus one.
-        let start = c.nonce_start;
         let first = c.seal("c", "f", b"v").unwrap();
         let second = c.seal("c", "f", b"v").unwrap();
+        let start = *c.nonce_start.get().unwrap();
         assert_eq!(first[5..17], start.to_be_bytes()[4..]);
         assert_eq!(second[5..17], ((start + 1) % (1 << 96)).to_be_bytes()[4..]);
     }
@@ -228,7 +244,9 @@ mod tests {
         let key = SecretKey::generate().unwrap();
         let a = RecordCipher::new(&key, 1, &[5; 16]).unwrap();
         let b = RecordCipher::new(&key, 1, &[5; 16]).unwrap();
-        assert_ne!(a.nonce_start, b.nonce_start);
-        assert!(a.nonce_start < 1 << 96 && b.nonce_start < 1 << 96);
+        assert!(a.nonce_start.get().is_none(), "opening alone draws nothing");
+        let (sa, sb) = (a.nonce_start().unwrap(), b.nonce_start().unwrap());
+        assert_ne!(sa, sb);
+        assert!(sa < 1 << 96 && sb < 1 << 96);
     }
 }
