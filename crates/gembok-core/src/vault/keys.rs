@@ -57,12 +57,7 @@ impl Vault {
             report.new_versions.push((name.to_owned(), next));
         }
         self.store.apply(&muts)?;
-        self.replace_state(State {
-            schema: state.schema.clone(),
-            schema_version: state.schema_version,
-            keys,
-            master: state.master.clone(),
-        });
+        self.replace_state(state.with_keys(keys));
         // Phase 2: re-seal everything under the new versions.
         let state = self.snapshot();
         let mut done = 0;
@@ -131,12 +126,7 @@ impl Vault {
             }
         }
         self.store.apply(&muts)?;
-        self.replace_state(State {
-            schema: state.schema.clone(),
-            schema_version: state.schema_version,
-            keys,
-            master: state.master.clone(),
-        });
+        self.replace_state(state.with_keys(keys));
         Ok(report)
     }
 
@@ -161,10 +151,8 @@ impl Vault {
         });
         self.store.apply(&muts)?;
         self.replace_state(State {
-            schema: state.schema.clone(),
-            schema_version: state.schema_version,
-            keys: state.keys.clone_ring(),
             master: std::sync::Arc::new(new_master),
+            ..state.with_keys(state.keys.clone_ring())
         });
         Ok(())
     }

@@ -34,6 +34,18 @@ pub(crate) struct State {
     pub master: Arc<MasterKey>,
 }
 
+impl State {
+    /// The same schema and master key with another key ring.
+    pub(crate) fn with_keys(&self, keys: KeyRing) -> State {
+        State {
+            schema: Arc::clone(&self.schema),
+            schema_version: self.schema_version,
+            keys,
+            master: Arc::clone(&self.master),
+        }
+    }
+}
+
 /// Facts about an open vault that are safe to show (no keys, no values).
 #[derive(Clone, Debug)]
 pub struct VaultInfo {
