@@ -5,13 +5,14 @@
 //! shares a digest prefix; every candidate is opened and compared before it is returned.
 
 use gembok_crypto::constant_time_eq;
-use gembok_store::RecordMeta;
-use gembok_types::{FieldType, RecordId};
+use gembok_store::{RecordMeta, SealedRecord};
+use gembok_types::{FieldType, Normalized, RecordId};
 
 use super::seal::{open_all, open_record};
-use super::Vault;
+use super::{State, Vault};
 use crate::input::check_field_names;
 use crate::output::{Record, View};
+use crate::schema::Collection;
 use crate::{CoreError, MAX_BATCH};
 
 impl Vault {
@@ -54,7 +55,8 @@ impl Vault {
             .collect()
     }
 
-    /// Records whose searchable `field` equals `value` (after normalisation).
+    /// Records whose searchable `field` equals `value` (after normalisation). One store
+    /// read loads the candidates with the requested fields and the searched one.
     pub fn find(
         &self,
         collection: &str,
@@ -63,8 +65,37 @@ impl Vault {
         fields: Option<&[&str]>,
         view: View<'_>,
     ) -> Result<Vec<Record>, CoreError> {
-        let ids = self.find_ids(collection, field, value)?;
-        self.get_batch(collection, &ids, fields, view)
+        let state = self.snapshot();
+        let coll = state.schema.collection(collection)?;
+        if let Some(names) = fields {
+            check_field_names(coll, names)?;
+        }
+        let key = search_key(&state, coll, field, value)?;
+        let searched = key.field.as_str();
+        let wanted: Option<Vec<&str>> = fields.map(|names| {
+            let mut v = names.to_vec();
+            if !v.contains(&searched) {
+                v.push(searched);
+            }
+            v
+        });
+        let candidates = self.store.find_records(
+            coll.name.as_str(),
+            searched,
+            &key.digest,
+            wanted.as_deref(),
+        )?;
+        let mut out = Vec::with_capacity(candidates.len());
+        for mut rec in candidates {
+            if !key.matches(&state, coll.name.as_str(), &rec)? {
+                continue;
+            }
+            if fields.is_some_and(|names| !names.contains(&searched)) {
+                rec.fields.retain(|f| f.name != searched);
+            }
+            out.push(open_record(&state, coll, &rec, &view)?);
+        }
+        Ok(out)
     }
 
     /// Ids of records whose searchable `field` equals `value`.
@@ -76,40 +107,18 @@ impl Vault {
     ) -> Result<Vec<RecordId>, CoreError> {
         let state = self.snapshot();
         let coll = state.schema.collection(collection)?;
-        let spec = coll.field(field)?;
-        if !spec.searchable {
-            return Err(CoreError::NotSearchable(spec.name.to_string()));
-        }
-        let canonical = spec
-            .field_type
-            .normalize(value)
-            .map_err(|e| CoreError::InvalidField {
-                field: spec.name.to_string(),
-                rule: e.rule,
-                reason: e.reason,
-            })?;
-        let indexer = state
-            .keys
-            .indexer(coll.name.as_str(), spec.name.as_str())
-            .ok_or_else(|| CoreError::NotSearchable(spec.name.to_string()))?;
-        let digest = indexer.digest(canonical.as_bytes());
-        let candidates = self
-            .store
-            .find(coll.name.as_str(), spec.name.as_str(), &digest)?;
-        if candidates.is_empty() {
-            return Ok(candidates);
-        }
-        let name = [spec.name.as_str()];
+        let key = search_key(&state, coll, field, value)?;
+        let only = [key.field.as_str()];
+        let candidates = self.store.find_records(
+            coll.name.as_str(),
+            key.field.as_str(),
+            &key.digest,
+            Some(&only),
+        )?;
         let mut ids = Vec::with_capacity(candidates.len());
-        for chunk in candidates.chunks(MAX_BATCH) {
-            for rec in self.store.get(coll.name.as_str(), chunk, Some(&name))? {
-                let values = open_all(&state, coll.name.as_str(), &rec)?;
-                let matches = values
-                    .get(spec.name.as_str())
-                    .is_some_and(|v| constant_time_eq(v.as_bytes(), canonical.as_bytes()));
-                if matches {
-                    ids.push(rec.meta.id);
-                }
+        for rec in candidates {
+            if key.matches(&state, coll.name.as_str(), &rec)? {
+                ids.push(rec.meta.id);
             }
         }
         Ok(ids)
@@ -169,4 +178,63 @@ impl Vault {
             None => Ok(false),
         }
     }
+}
+
+/// A normalised search value, its blind-index digest and the field it belongs to.
+struct SearchKey {
+    field: String,
+    canonical: Normalized,
+    digest: [u8; 16],
+}
+
+impl SearchKey {
+    /// Whether a candidate's stored value really equals the searched one (digests are
+    /// truncated, so a match alone can be a collision).
+    fn matches(
+        &self,
+        state: &State,
+        collection: &str,
+        rec: &SealedRecord,
+    ) -> Result<bool, CoreError> {
+        let Some(sealed) = rec.fields.iter().find(|f| f.name == self.field) else {
+            return Ok(false);
+        };
+        let one = SealedRecord {
+            meta: rec.meta.clone(),
+            fields: vec![sealed.clone()],
+        };
+        Ok(open_all(state, collection, &one)?
+            .get(&self.field)
+            .is_some_and(|v| constant_time_eq(v.as_bytes(), self.canonical.as_bytes())))
+    }
+}
+
+fn search_key(
+    state: &State,
+    coll: &Collection,
+    field: &str,
+    value: &str,
+) -> Result<SearchKey, CoreError> {
+    let spec = coll.field(field)?;
+    if !spec.searchable {
+        return Err(CoreError::NotSearchable(spec.name.to_string()));
+    }
+    let canonical = spec
+        .field_type
+        .normalize(value)
+        .map_err(|e| CoreError::InvalidField {
+            field: spec.name.to_string(),
+            rule: e.rule,
+            reason: e.reason,
+        })?;
+    let indexer = state
+        .keys
+        .indexer(coll.name.as_str(), spec.name.as_str())
+        .ok_or_else(|| CoreError::NotSearchable(spec.name.to_string()))?;
+    let digest = indexer.digest(canonical.as_bytes());
+    Ok(SearchKey {
+        field: spec.name.to_string(),
+        canonical,
+        digest,
+    })
 }
