@@ -5,14 +5,21 @@
 //! migrations, the connection settings (WAL, `synchronous=FULL`, `secure_delete`), the
 //! split between one writer and a pool of readers, and the translation of SQLite errors
 //! into [`gembok_store::StoreError`]. Records keep their sealed fields in one blob
-//! encoded by [`gembok_store::codec`], so an insert writes one row.
+//! encoded by [`gembok_store::codec`], so an insert writes one row. Blind-index keys
+//! name their field by a small integer id rather than by two strings, each `apply`
+//! writes its entries in key order, and each record lists its own index keys, so that
+//! deleting it needs no second index on the blind index.
 #![forbid(unsafe_code)]
 
+mod blind;
 mod connection;
 mod errors;
+mod field_ids;
+mod index_keys;
 mod migrations;
 mod pool;
 mod read;
+mod search;
 mod store;
 mod write;
 

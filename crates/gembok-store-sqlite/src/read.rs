@@ -8,7 +8,7 @@ use gembok_types::RecordId;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// The record columns as SQLite returns them, before any checking.
-struct RawRecord {
+pub(crate) struct RawRecord {
     id: Vec<u8>,
     subject: Vec<u8>,
     created_at: i64,
@@ -18,7 +18,7 @@ struct RawRecord {
 }
 
 /// Reads `id, subject, created_at, updated_at, min_key_version[, fields]`.
-fn raw(row: &Row<'_>, with_fields: bool) -> rusqlite::Result<RawRecord> {
+pub(crate) fn raw(row: &Row<'_>, with_fields: bool) -> rusqlite::Result<RawRecord> {
     Ok(RawRecord {
         id: row.get(0)?,
         subject: row.get(1)?,
@@ -41,7 +41,7 @@ impl RawRecord {
         })
     }
 
-    fn record(
+    pub(crate) fn record(
         mut self,
         collection: &str,
         wanted: Option<&[&str]>,
@@ -82,26 +82,6 @@ pub(crate) fn get(
         }
     }
     Ok(out)
-}
-
-pub(crate) fn find(
-    conn: &Connection,
-    collection: &str,
-    field: &str,
-    digest: &[u8],
-) -> Result<Vec<RecordId>, StoreError> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT record_id FROM blind_index
-             WHERE collection = ?1 AND field = ?2 AND digest = ?3 ORDER BY record_id",
-        )
-        .map_err(map)?;
-    let rows = stmt
-        .query_map(params![collection, field, digest], |r| {
-            r.get::<_, Vec<u8>>(0)
-        })
-        .map_err(map)?;
-    rows.map(|id| record_id(id.map_err(map)?)).collect()
 }
 
 /// The lowest possible cursor: an empty blob sorts before every 16-byte id.

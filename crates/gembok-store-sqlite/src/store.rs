@@ -3,8 +3,9 @@
 
 use crate::connection::{self, ConnectionSettings};
 use crate::errors::map;
+use crate::field_ids::FieldIds;
 use crate::pool::ReaderPool;
-use crate::{migrations, read, write};
+use crate::{migrations, read, search, write};
 use gembok_store::StoreError;
 use gembok_store::{KeyRecord, Mutation, RecordMeta, SchemaVersion, SealedRecord, Store};
 use gembok_types::RecordId;
@@ -22,6 +23,7 @@ pub struct SqliteStore {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: ReaderPool,
+    field_ids: FieldIds,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -46,6 +48,7 @@ impl SqliteStore {
             path: path.to_owned(),
             writer: Mutex::new(writer),
             readers: ReaderPool::new(readers),
+            field_ids: FieldIds::default(),
         })
     }
 
@@ -114,10 +117,10 @@ impl Store for SqliteStore {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(map)?;
-        for mutation in mutations {
-            write::apply_one(&tx, mutation)?;
-        }
-        tx.commit().map_err(map)
+        let learned = write::apply_all(&tx, &self.field_ids, mutations)?;
+        tx.commit().map_err(map)?;
+        self.field_ids.publish(learned);
+        Ok(())
     }
 
     fn get(
@@ -135,7 +138,19 @@ impl Store for SqliteStore {
         field: &str,
         digest: &[u8],
     ) -> Result<Vec<RecordId>, StoreError> {
-        read::find(&self.readers.get(), collection, field, digest)
+        search::find(&self.readers.get(), collection, field, digest)
+    }
+
+    /// One statement joins the blind index to the records, so the matches are read
+    /// in one snapshot with one reader checkout.
+    fn find_records(
+        &self,
+        collection: &str,
+        field: &str,
+        digest: &[u8],
+        fields: Option<&[&str]>,
+    ) -> Result<Vec<SealedRecord>, StoreError> {
+        search::find_records(&self.readers.get(), collection, field, digest, fields)
     }
 
     fn list(

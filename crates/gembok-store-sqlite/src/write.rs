@@ -1,8 +1,10 @@
 //! The write half of the store: every [`Mutation`] as SQL, run inside the one
 //! `IMMEDIATE` transaction that [`crate::SqliteStore`] opens for a whole slice.
 
+use crate::blind::{self, IndexWriter};
 use crate::errors::{map, map_conflict, record_id};
-use gembok_store::{codec, IndexEntry, KeyRecord, Mutation, SchemaVersion, SealedRecord};
+use crate::field_ids::FieldIds;
+use gembok_store::{codec, KeyRecord, Mutation, SchemaVersion, SealedRecord};
 use gembok_store::{SealedField, StoreError};
 use gembok_types::RecordId;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -10,8 +12,29 @@ use rusqlite::{params, Connection, OptionalExtension};
 /// How many records `PurgeField` rewrites per query, bounding the memory it holds.
 const PURGE_BATCH: usize = 500;
 
-/// Apply one mutation on a connection that is inside a write transaction.
-pub(crate) fn apply_one(conn: &Connection, mutation: &Mutation) -> Result<(), StoreError> {
+/// Apply a slice of mutations on a connection that is inside a write transaction.
+/// Blind-index entries are held back and written in key order (see [`crate::blind`]).
+/// Returns the field ids resolved from the database, for the store to cache once the
+/// transaction has committed.
+pub(crate) fn apply_all(
+    conn: &Connection,
+    field_ids: &FieldIds,
+    mutations: &[Mutation],
+) -> Result<Vec<(String, String, i64)>, StoreError> {
+    let mut index = IndexWriter::new(field_ids);
+    for mutation in mutations {
+        apply_one(conn, &mut index, mutation)?;
+    }
+    index.flush(conn)?;
+    Ok(index.into_learned())
+}
+
+/// Apply one mutation. Those that remove index entries first flush the held ones.
+fn apply_one<'m>(
+    conn: &Connection,
+    index: &mut IndexWriter<'_, 'm>,
+    mutation: &'m Mutation,
+) -> Result<(), StoreError> {
     match mutation {
         Mutation::Insert(record) => insert(conn, record),
         Mutation::UpdateFields {
@@ -21,18 +44,19 @@ pub(crate) fn apply_one(conn: &Connection, mutation: &Mutation) -> Result<(), St
             remove,
             updated_at,
         } => update_fields(conn, collection, *id, set, remove, *updated_at),
-        Mutation::Delete { collection, id } => delete(conn, collection, *id),
-        Mutation::PutIndex(entry) => put_index(conn, entry),
+        Mutation::Delete { collection, id } => {
+            index.flush(conn)?;
+            delete(conn, collection, *id)
+        }
+        Mutation::PutIndex(entry) => index.put(conn, entry),
         Mutation::DeleteIndex {
             collection,
             field,
             record,
-        } => execute(
-            conn,
-            "DELETE FROM blind_index WHERE collection = ?1 AND record_id = ?2 AND field = ?3",
-            params![collection, &record.as_bytes()[..], field],
-        )
-        .map(drop),
+        } => {
+            index.flush(conn)?;
+            blind::delete_record_field(conn, collection, field, *record)
+        }
         Mutation::PutKey(key) => put_key(conn, key),
         Mutation::RewrapKey {
             purpose,
@@ -49,7 +73,10 @@ pub(crate) fn apply_one(conn: &Connection, mutation: &Mutation) -> Result<(), St
             params![purpose, version],
         )?),
         Mutation::PutSchema(schema) => put_schema(conn, schema),
-        Mutation::PurgeField { collection, field } => purge_field(conn, collection, field),
+        Mutation::PurgeField { collection, field } => {
+            index.flush(conn)?;
+            purge_field(conn, collection, field)
+        }
         Mutation::PutSetting { name, value } => execute(
             conn,
             "INSERT INTO settings (name, value) VALUES (?1, ?2)
@@ -157,27 +184,7 @@ fn delete(conn: &Connection, collection: &str, id: RecordId) -> Result<(), Store
         "DELETE FROM records WHERE collection = ?1 AND id = ?2",
         params![collection, key],
     )?)?;
-    execute(
-        conn,
-        "DELETE FROM blind_index WHERE collection = ?1 AND record_id = ?2",
-        params![collection, key],
-    )
-    .map(drop)
-}
-
-fn put_index(conn: &Connection, entry: &IndexEntry) -> Result<(), StoreError> {
-    execute(
-        conn,
-        "INSERT OR IGNORE INTO blind_index (collection, field, digest, record_id)
-         VALUES (?1, ?2, ?3, ?4)",
-        params![
-            entry.collection,
-            entry.field,
-            entry.digest,
-            &entry.record.as_bytes()[..]
-        ],
-    )
-    .map(drop)
+    blind::delete_record(conn, collection, id)
 }
 
 fn put_key(conn: &Connection, key: &KeyRecord) -> Result<(), StoreError> {
@@ -233,10 +240,5 @@ fn purge_field(conn: &Connection, collection: &str, field: &str) -> Result<(), S
             }
         }
     }
-    execute(
-        conn,
-        "DELETE FROM blind_index WHERE collection = ?1 AND field = ?2",
-        params![collection, field],
-    )
-    .map(drop)
+    blind::delete_field(conn, collection, field)
 }

@@ -42,6 +42,8 @@ conformance!(
     put_index_is_idempotent,
     find_matches_exactly_in_id_order,
     delete_index_removes_one_field_of_one_record,
+    find_records_matches_exactly_in_id_order,
+    find_records_follows_records_and_entries,
     list_paginates_with_cursor,
     list_cursor_between_ids,
     below_key_version_walks_old_records,

@@ -36,6 +36,29 @@ pub trait Store: Send + Sync {
         digest: &[u8],
     ) -> Result<Vec<RecordId>, StoreError>;
 
+    /// The records of `collection` whose blind index for `field` equals `digest`, in id
+    /// order, with `fields` selected as in [`Store::get`]. Index entries whose record
+    /// does not exist are left out. Every match is returned: the caller must still
+    /// open the searched field and compare it, since a digest match alone can be a
+    /// collision.
+    ///
+    /// The default runs [`Store::find`] then [`Store::get`], two reads that another
+    /// writer may run between. Backends that can join the index to the records in one
+    /// query should override it: it is the read path of every search.
+    fn find_records(
+        &self,
+        collection: &str,
+        field: &str,
+        digest: &[u8],
+        fields: Option<&[&str]>,
+    ) -> Result<Vec<SealedRecord>, StoreError> {
+        let ids = self.find(collection, field, digest)?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.get(collection, &ids, fields)
+    }
+
     /// Metadata of up to `limit` records of a collection with id greater than `after`,
     /// in id order (cursor pagination).
     fn list(

@@ -16,6 +16,7 @@ mod memory;
 mod metadata;
 mod purge;
 mod records;
+mod search;
 #[cfg(test)]
 mod selftest;
 mod support;
@@ -28,6 +29,7 @@ pub use memory::MemoryStore;
 pub use metadata::*;
 pub use purge::*;
 pub use records::*;
+pub use search::*;
 pub use updates::*;
 
 use crate::Store;
@@ -80,6 +82,14 @@ pub const TESTS: &[(&str, ConformanceTest)] = &[
     (
         "delete_index_removes_one_field_of_one_record",
         delete_index_removes_one_field_of_one_record,
+    ),
+    (
+        "find_records_matches_exactly_in_id_order",
+        find_records_matches_exactly_in_id_order,
+    ),
+    (
+        "find_records_follows_records_and_entries",
+        find_records_follows_records_and_entries,
     ),
     ("list_paginates_with_cursor", list_paginates_with_cursor),
     ("list_cursor_between_ids", list_cursor_between_ids),

@@ -19,6 +19,10 @@ enum Fault {
     NotAtomic,
     /// `get` ignores the field selection.
     AllFieldsAlways,
+    /// `find_records` ignores the field selection.
+    FindRecordsAllFields,
+    /// `find_records` keeps entries whose record is missing, as empty records.
+    FindRecordsKeepsDangling,
 }
 
 /// A memory store with one deliberate bug.
@@ -59,6 +63,47 @@ impl Store for Faulty {
             found.reverse();
         }
         Ok(found)
+    }
+
+    fn find_records(
+        &self,
+        c: &str,
+        f: &str,
+        d: &[u8],
+        fields: Option<&[&str]>,
+    ) -> Result<Vec<SealedRecord>, StoreError> {
+        match self.fault {
+            Fault::FindRecordsAllFields => self.inner.find_records(c, f, d, None),
+            Fault::FindRecordsKeepsDangling => {
+                let ids = self.inner.find(c, f, d)?;
+                let found = self.inner.get(c, &ids, fields)?;
+                Ok(ids
+                    .iter()
+                    .map(|id| {
+                        found
+                            .iter()
+                            .find(|r| r.meta.id == *id)
+                            .cloned()
+                            .unwrap_or(SealedRecord {
+                                meta: RecordMeta {
+                                    collection: c.to_owned(),
+                                    id: *id,
+                                    subject: *id,
+                                    created_at: 0,
+                                    updated_at: 0,
+                                    min_key_version: 0,
+                                },
+                                fields: Vec::new(),
+                            })
+                    })
+                    .collect())
+            }
+            // What the trait's default does, over this store's own (faulty) reads.
+            _ => {
+                let ids = self.find(c, f, d)?;
+                self.get(c, &ids, fields)
+            }
+        }
     }
 
     fn list(
@@ -103,10 +148,22 @@ impl Store for Faulty {
 
 #[test]
 fn faulty_stores_are_caught_by_the_named_tests() {
-    let cases: [(Fault, ConformanceTest); 3] = [
+    let cases: [(Fault, ConformanceTest); 6] = [
         (Fault::FindReversed, find_matches_exactly_in_id_order),
+        (
+            Fault::FindReversed,
+            find_records_matches_exactly_in_id_order,
+        ),
         (Fault::NotAtomic, failed_apply_persists_nothing),
         (Fault::AllFieldsAlways, get_chosen_fields),
+        (
+            Fault::FindRecordsAllFields,
+            find_records_matches_exactly_in_id_order,
+        ),
+        (
+            Fault::FindRecordsKeepsDangling,
+            find_records_follows_records_and_entries,
+        ),
     ];
     for (fault, test) in cases {
         let store = Faulty {
