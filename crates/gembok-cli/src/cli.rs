@@ -88,6 +88,29 @@ pub enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// Serve the HTTPS JSON API (creates a vault first if there is none).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8443")]
+        listen: std::net::SocketAddr,
+        /// Serve plain HTTP (development only; refused on non-loopback addresses).
+        #[arg(long)]
+        insecure_http: bool,
+        /// PEM certificate chain (default: the self-signed one made at init).
+        #[arg(long)]
+        tls_cert: Option<PathBuf>,
+        /// PEM private key of the certificate.
+        #[arg(long)]
+        tls_key: Option<PathBuf>,
+        /// Loopback address for Prometheus metrics.
+        #[arg(long)]
+        metrics_listen: Option<std::net::SocketAddr>,
+    },
+    /// Manage API keys (scoped, expiring, stored only as hashes).
+    Apikey {
+        #[command(subcommand)]
+        command: ApiKeyCommand,
+    },
     /// A guided tour on generated customers in a throw-away vault.
     Demo {
         /// Customers to generate.
@@ -96,6 +119,39 @@ pub enum Command {
         /// Keep the demo vault in this directory instead of a temporary one.
         #[arg(long)]
         keep: Option<PathBuf>,
+    },
+    /// Find customer data in spreadsheets (CSV, TSV, XLSX, XLS, ODS); exits 1 when found.
+    Scan {
+        /// Files or folders (folders are searched recursively).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Move a spreadsheet into a collection, every row through the schema.
+    Import {
+        /// The spreadsheet (CSV, TSV, XLSX, XLS or ODS).
+        file: PathBuf,
+        /// The collection to import into.
+        #[arg(long)]
+        collection: String,
+        /// Column mapping: COLUMN=FIELD, comma separated. COLUMN is a header, a number
+        /// (1 = first) or a letter; FIELD `-` leaves the column out.
+        #[arg(long, value_delimiter = ',')]
+        map: Vec<String>,
+        /// Check every row and write the rejects report, but store nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import without asking for confirmation.
+        #[arg(long)]
+        yes: bool,
+        /// The sheet of a workbook to import (default: the first).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Where to write the rejects report (default: in the data directory's imports/).
+        #[arg(long)]
+        rejects: Option<PathBuf>,
+        /// Rows per transaction.
+        #[arg(long, default_value_t = 5000)]
+        batch_size: usize,
     },
 }
 
@@ -121,4 +177,42 @@ pub enum KeysCommand {
         #[arg(long)]
         new_key_file: PathBuf,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ApiKeyCommand {
+    /// Make a key; it is shown once.
+    Create {
+        /// Role: owner, admin, dpo, support, analyst, app, or a custom role.
+        #[arg(long)]
+        role: String,
+        /// Narrow the key to these collections.
+        #[arg(long, value_delimiter = ',')]
+        collections: Option<Vec<String>>,
+        /// Narrow the key to these purposes.
+        #[arg(long, value_delimiter = ',')]
+        purposes: Option<Vec<String>>,
+        /// Lifetime: 90d, 12w or 1y (at most a year).
+        #[arg(long, default_value = "90d")]
+        expires: String,
+        /// Allowed client addresses (CIDR); repeat for more.
+        #[arg(long)]
+        allow_ip: Vec<String>,
+        /// What the key is for (no secrets, no personal data).
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// List keys (never their secrets).
+    List,
+    /// Replace a key; the old one keeps working for the grace period.
+    Rotate {
+        id: String,
+        /// Hours the old key stays valid (at most 168).
+        #[arg(long, default_value_t = 24)]
+        grace_hours: u32,
+    },
+    /// Revoke a key at once.
+    Revoke { id: String },
+    /// Revoke every key: the emergency switch after a leak.
+    RevokeAll,
 }

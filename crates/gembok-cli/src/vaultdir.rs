@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
+use gembok_core::access::Policy;
+use gembok_core::apikeys::ApiKeys;
 use gembok_core::Vault;
 use gembok_crypto::MasterKey;
 use gembok_store_sqlite::SqliteStore;
@@ -14,6 +16,8 @@ const CONFIG: &str = "gembok.toml";
 const DB: &str = "gembok.db";
 const SCHEMA: &str = "schema.toml";
 const DEFAULT_KEY: &str = "master.key";
+const POLICY: &str = "policy.toml";
+const TLS_DIR: &str = "tls";
 
 /// Paths of one vault directory.
 pub struct VaultDir {
@@ -98,7 +102,46 @@ impl VaultDir {
         let vault = Vault::initialize(store, master, schema_text)?;
         fs::write(self.schema_path(), schema_text)?;
         self.set_key_path(&key_path)?;
+        self.generate_tls()?;
         Ok((vault, key_path))
+    }
+
+    /// Where the TLS certificate and key generated at init live.
+    pub fn tls_dir(&self) -> PathBuf {
+        self.root.join(TLS_DIR)
+    }
+
+    /// The generated certificate and key (names chosen by `generate_self_signed`).
+    pub fn tls_files(&self) -> (PathBuf, PathBuf) {
+        let dir = self.tls_dir();
+        (dir.join("tls-cert.pem"), dir.join("tls-key.pem"))
+    }
+
+    /// Make a self-signed certificate for localhost; returns its SHA-256 fingerprint.
+    pub fn generate_tls(&self) -> Result<String> {
+        let dir = self.tls_dir();
+        fs::create_dir_all(&dir)?;
+        let (_, _, fingerprint) = gembok_server::generate_self_signed(&dir)?;
+        Ok(fingerprint)
+    }
+
+    /// The access policy: built-in roles plus custom roles from `policy.toml` if present.
+    pub fn policy(&self) -> Result<Policy> {
+        let path = self.root.join(POLICY);
+        if !path.exists() {
+            return Ok(Policy::builtin());
+        }
+        let text =
+            fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        Ok(Policy::from_toml(&text).with_context(|| format!("{}", path.display()))?)
+    }
+
+    /// Open the vault and the API-key service over the same store.
+    pub fn open_with_keys(&self) -> Result<(Arc<Vault>, Arc<Policy>, Arc<ApiKeys>)> {
+        let vault = Arc::new(self.open()?);
+        let policy = Arc::new(self.policy()?);
+        let keys = Arc::new(ApiKeys::new(Arc::clone(vault.store()), Arc::clone(&policy)));
+        Ok((vault, policy, keys))
     }
 
     /// Open the vault with its configured key file.

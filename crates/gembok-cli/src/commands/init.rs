@@ -25,6 +25,8 @@ pub fn run(
     Schema::parse(&text)?;
     let (vault, key_path) = dir.init(&text, key_file)?;
     let info = vault.info();
+    let (cert, _) = dir.tls_files();
+    let fingerprint = gembok_server::certificate_fingerprint(&cert)?;
     emit(
         out,
         &json!({
@@ -32,15 +34,19 @@ pub fn run(
             "key_file": key_path.display().to_string(),
             "key_id": info.master_key_id,
             "vault_id": info.vault_id,
+            "tls_certificate": cert.display().to_string(),
+            "tls_fingerprint_sha256": fingerprint,
         }),
         || {
             format!(
-                "Vault created in {}\n  master key {} (id {})\n\
+                "Vault created in {}\n  master key {} (id {})\n  TLS certificate {} (SHA-256 {})\n\
                  Keep the key file off this machine's backups and store a copy offline:\n\
                  without it the data cannot be read, and with it anyone can read everything.",
                 dir.root.display(),
                 key_path.display(),
-                info.master_key_id
+                info.master_key_id,
+                cert.display(),
+                fingerprint
             )
         },
     );

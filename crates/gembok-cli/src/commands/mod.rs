@@ -1,10 +1,14 @@
 //! One module per group of subcommands; [`run`] dispatches.
 
+mod apikey;
 mod demo;
+mod import;
 mod init;
 mod keys;
 mod records;
+mod scan;
 mod schema;
+mod serve;
 
 use anyhow::Result;
 
@@ -44,6 +48,47 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Delete { collection, id } => records::delete(&dir, out, &collection, &id),
         Command::Schema { command } => schema::run(&dir, out, command),
         Command::Keys { command } => keys::run(&dir, out, command),
+        Command::Serve {
+            listen,
+            insecure_http,
+            tls_cert,
+            tls_key,
+            metrics_listen,
+        } => serve::run(
+            &dir,
+            serve::ServeOptions {
+                listen,
+                insecure_http,
+                tls_cert,
+                tls_key,
+                metrics_listen,
+            },
+        ),
+        Command::Apikey { command } => apikey::run(&dir, out, command),
         Command::Demo { customers, keep } => demo::run(out, customers, keep.as_deref()),
+        Command::Scan { paths } => scan::run(out, &paths),
+        Command::Import {
+            file,
+            collection,
+            map,
+            dry_run,
+            yes,
+            sheet,
+            rejects,
+            batch_size,
+        } => import::run(
+            &dir,
+            out,
+            import::Args {
+                file,
+                collection,
+                map,
+                dry_run,
+                yes,
+                sheet,
+                rejects,
+                batch_size,
+            },
+        ),
     }
 }

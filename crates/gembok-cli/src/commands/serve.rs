@@ -1,0 +1,131 @@
+//! `gembok serve`: the HTTPS API. Also the quick start: with no vault in the data
+//! directory it creates one (key file, schema, TLS certificate) and prints a first owner
+//! API key once.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+use gembok_core::access::Gate;
+use gembok_core::apikeys::ApiKeySpec;
+use gembok_core::DEFAULT_SCHEMA;
+use gembok_server::{certificate_fingerprint, Server, ServerConfig, TlsSource};
+
+use super::apikey::now_ms;
+use crate::vaultdir::VaultDir;
+
+/// Options of `gembok serve`.
+pub struct ServeOptions {
+    pub listen: SocketAddr,
+    pub insecure_http: bool,
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    pub metrics_listen: Option<SocketAddr>,
+}
+
+pub fn run(dir: &VaultDir, opts: ServeOptions) -> Result<()> {
+    init_logging();
+    let mut first_key = None;
+    if !dir.exists() {
+        let (vault, key_path) = dir.init(DEFAULT_SCHEMA, None)?;
+        println!(
+            "Created a new vault in {} (master key {}, id {}).",
+            dir.root.display(),
+            key_path.display(),
+            vault.info().master_key_id
+        );
+        println!("  Keep the key file off this machine's backups and keep an offline copy.");
+        first_key = Some(());
+    }
+    let tls = tls_source(dir, &opts)?;
+    let (vault, policy, keys) = dir.open_with_keys()?;
+    let gate = Arc::new(Gate::new(Arc::clone(&vault), Arc::clone(&policy)));
+    let mut config = ServerConfig::new(opts.listen, tls.clone());
+    config.metrics_listen = opts.metrics_listen;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let server = Server::bind(config, gate, Arc::clone(&keys)).await?;
+        let scheme = if server.is_tls() { "https" } else { "http" };
+        let addr = server.local_addr();
+        println!("Gembok is serving {scheme}://{addr}/v1 (health: {scheme}://{addr}/healthz)");
+        if let TlsSource::Pem { cert, .. } = &tls {
+            println!(
+                "  TLS certificate {} (SHA-256 {})",
+                cert.display(),
+                certificate_fingerprint(cert)?
+            );
+        }
+        if let Some(m) = server.metrics_addr() {
+            println!("  metrics: http://{m}/metrics (this machine only)");
+        }
+        if first_key.is_some() {
+            let issued = keys.create(
+                &ApiKeySpec {
+                    role: "owner".into(),
+                    expires_in_days: 30,
+                    note: Some("first owner key from the quick start".into()),
+                    ..ApiKeySpec::default()
+                },
+                now_ms(),
+            )?;
+            println!("\nYour first owner API key (shown once, valid 30 days):\n  {}", issued.expose());
+            println!(
+                "Try: curl --cacert {} -H 'Authorization: Bearer <key>' {scheme}://{addr}/v1/schema",
+                dir.tls_files().0.display()
+            );
+            println!("Make keys for applications with: gembok apikey create --role app --purposes service");
+        } else {
+            println!("API keys: gembok apikey create --role app --purposes service (shown once)");
+        }
+        let handle = server.shutdown_handle();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                handle.shutdown();
+            }
+        });
+        server.run().await?;
+        anyhow::Ok(())
+    })
+}
+
+/// TLS from the flags, else the certificate made at init (made now if missing).
+fn tls_source(dir: &VaultDir, opts: &ServeOptions) -> Result<TlsSource> {
+    if opts.insecure_http {
+        if opts.tls_cert.is_some() || opts.tls_key.is_some() {
+            bail!("--insecure-http and --tls-cert/--tls-key exclude each other");
+        }
+        eprintln!(
+            "WARNING: serving PLAIN HTTP without TLS. Anyone on the path can read customer data \
+             and API keys. Only for development on this machine (loopback only)."
+        );
+        return Ok(TlsSource::InsecureHttp);
+    }
+    match (&opts.tls_cert, &opts.tls_key) {
+        (Some(cert), Some(key)) => Ok(TlsSource::Pem {
+            cert: cert.clone(),
+            key: key.clone(),
+        }),
+        (None, None) => {
+            let (cert, key) = dir.tls_files();
+            if !cert.exists() || !key.exists() {
+                dir.generate_tls()?;
+            }
+            Ok(TlsSource::Pem { cert, key })
+        }
+        _ => bail!("--tls-cert and --tls-key go together"),
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("GEMBOK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,0 +1,90 @@
+//! What an operator configures about the server: where it listens, how it does TLS,
+//! where metrics go, and the limits that protect it from abusive or broken clients.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Where the TLS certificate comes from, or the explicit choice of plain HTTP.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TlsSource {
+    /// A PEM certificate chain (leaf first) and its PEM private key.
+    Pem { cert: PathBuf, key: PathBuf },
+    /// Plain HTTP, for development only: [`crate::Server::bind`] refuses it on any
+    /// address that is not loopback.
+    InsecureHttp,
+}
+
+/// Limits against oversized, slow and too frequent requests. A rate of 0 turns that
+/// rate limit off.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest request body in bytes.
+    pub body_bytes: usize,
+    /// Most records or ids in one batch request.
+    pub batch_size: usize,
+    /// Largest page of a record listing.
+    pub list_page: usize,
+    /// Sustained requests per second per API key.
+    pub per_key_per_second: u32,
+    /// Requests per API key that may arrive at once above the sustained rate.
+    pub per_key_burst: u32,
+    /// Sustained requests per second per client address.
+    pub per_ip_per_second: u32,
+    /// Requests per client address that may arrive at once.
+    pub per_ip_burst: u32,
+    /// Longest time a request may take once its headers are in (answered 408).
+    pub request_timeout: Duration,
+    /// Longest time a client may take to send the request headers (slowloris).
+    pub header_read_timeout: Duration,
+    /// Longest TLS handshake.
+    pub tls_handshake_timeout: Duration,
+    /// Largest request head (request line and headers) in bytes, HTTP/1.1 and HTTP/2.
+    pub max_header_bytes: usize,
+    /// Most headers in one HTTP/1.1 request.
+    pub max_headers: usize,
+    /// Most connections served at once; further clients wait in the accept queue.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            body_bytes: 1024 * 1024,
+            batch_size: 1_000,
+            list_page: 1_000,
+            per_key_per_second: 50,
+            per_key_burst: 100,
+            per_ip_per_second: 100,
+            per_ip_burst: 200,
+            request_timeout: Duration::from_secs(30),
+            header_read_timeout: Duration::from_secs(10),
+            tls_handshake_timeout: Duration::from_secs(10),
+            max_header_bytes: 16 * 1024,
+            max_headers: 64,
+            max_connections: 1_024,
+        }
+    }
+}
+
+/// Everything [`crate::Server::bind`] needs besides the gate and the key service.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerConfig {
+    pub listen: SocketAddr,
+    pub tls: TlsSource,
+    /// Address of the Prometheus listener; must be loopback. `None`: no metrics.
+    pub metrics_listen: Option<SocketAddr>,
+    pub limits: Limits,
+}
+
+impl ServerConfig {
+    /// A configuration with default limits and no metrics listener.
+    pub fn new(listen: SocketAddr, tls: TlsSource) -> Self {
+        ServerConfig {
+            listen,
+            tls,
+            metrics_listen: None,
+            limits: Limits::default(),
+        }
+    }
+}

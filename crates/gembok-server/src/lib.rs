@@ -1,0 +1,39 @@
+//! Gembok's HTTPS JSON API.
+//!
+//! This crate owns the network edge: TLS (rustls with the aws-lc-rs provider, TLS 1.2
+//! and 1.3, AEAD suites with ECDHE only), authentication of `Authorization: Bearer`
+//! API keys, rate limits, size and time limits, the security headers, the JSON error
+//! format, the metrics listener and the OpenAPI document. It knows no SQL and never
+//! touches the vault directly: every handler goes through [`gembok_core::Gate`], the
+//! single authorisation point.
+//!
+//! A request passes, outermost first: security headers, the JSON error normaliser,
+//! request logging and metrics, the refusal of credentials in the URL, the per-address
+//! rate limit and the request timeout; then, for every route but `/healthz` and
+//! `/v1/openapi.json`, authentication with the per-key rate limit and the body limit;
+//! and finally the handler. Below all of this, each connection has a TLS handshake
+//! timeout, a header-read timeout and header size limits (see `serve`).
+//!
+//! The `gembok serve` command builds a [`ServerConfig`], calls [`Server::bind`] with a
+//! [`gembok_core::Gate`] and a [`gembok_core::apikeys::ApiKeys`] over the same store,
+//! prints [`Server::local_addr`], and awaits [`Server::run`].
+#![forbid(unsafe_code)]
+
+mod api_error;
+mod auth;
+mod config;
+mod error;
+mod extract;
+mod metrics;
+mod middleware;
+mod openapi;
+mod routes;
+mod serve;
+mod state;
+mod tls;
+
+pub use config::{Limits, ServerConfig, TlsSource};
+pub use error::ServerError;
+pub use openapi::openapi_json;
+pub use serve::{Server, ShutdownHandle};
+pub use tls::{certificate_fingerprint, generate_self_signed, rustls_server_config};

@@ -1,0 +1,16 @@
+//! End-to-end tests of the HTTPS API: a real vault on a temporary SQLite store, the real
+//! server on 127.0.0.1 with a self-signed certificate, and a `reqwest` client that
+//! trusts exactly that certificate. One test binary, one module per concern.
+
+mod admin;
+mod common;
+mod decisions;
+mod headers;
+mod input;
+mod keys;
+mod limits;
+mod logs;
+mod masking;
+mod openapi;
+mod records;
+mod tls;
