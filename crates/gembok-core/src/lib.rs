@@ -6,8 +6,15 @@
 //! blind-indexed where the schema says `searchable`, and handed to a [`gembok_store::Store`]
 //! as one atomic batch. A read goes the other way and applies a mask per field. This crate
 //! knows no HTTP and no SQL.
+//!
+//! Front ends do not hold a [`Vault`] directly: [`access::Gate`] wraps it and decides
+//! every request against the [`access::Policy`] (roles, per-field rights, purposes),
+//! and [`apikeys::ApiKeys`] turns a presented API key into the [`access::Principal`]
+//! the gate decides for.
 #![forbid(unsafe_code)]
 
+pub mod access;
+pub mod apikeys;
 mod error;
 mod input;
 mod keyring;
@@ -16,6 +23,8 @@ pub mod schema;
 mod time;
 mod vault;
 
+pub use access::{AccessError, Action, Denied, Gate, Policy, Principal, RoleName};
+pub use apikeys::{ApiKeyInfo, ApiKeySpec, ApiKeys, AuthError, IssuedKey};
 pub use error::{CoreError, ErrorKind, RowError};
 pub use output::{FieldValue, Record, View, Visibility};
 pub use schema::{Collection, FieldSpec, Schema, SchemaChange, SchemaDiff, DEFAULT_SCHEMA};

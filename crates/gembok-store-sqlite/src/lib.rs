@@ -13,6 +13,7 @@
 
 mod blind;
 mod connection;
+mod docs;
 mod errors;
 mod field_ids;
 mod index_keys;

@@ -5,7 +5,7 @@ use crate::connection::{self, ConnectionSettings};
 use crate::errors::map;
 use crate::field_ids::FieldIds;
 use crate::pool::ReaderPool;
-use crate::{migrations, read, search, write};
+use crate::{docs, migrations, read, search, write};
 use gembok_store::StoreError;
 use gembok_store::{KeyRecord, Mutation, RecordMeta, SchemaVersion, SealedRecord, Store};
 use gembok_types::RecordId;
@@ -186,6 +186,14 @@ impl Store for SqliteStore {
 
     fn setting(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
         read::setting(&self.readers.get(), name)
+    }
+
+    fn doc(&self, kind: &str, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        docs::get(&self.readers.get(), kind, id)
+    }
+
+    fn docs(&self, kind: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        docs::list(&self.readers.get(), kind)
     }
 
     fn check_integrity(&self) -> Result<(), StoreError> {

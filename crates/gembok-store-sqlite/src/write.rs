@@ -2,6 +2,7 @@
 //! `IMMEDIATE` transaction that [`crate::SqliteStore`] opens for a whole slice.
 
 use crate::blind::{self, IndexWriter};
+use crate::docs;
 use crate::errors::{map, map_conflict, record_id};
 use crate::field_ids::FieldIds;
 use gembok_store::{codec, KeyRecord, Mutation, SchemaVersion, SealedRecord};
@@ -84,6 +85,8 @@ fn apply_one<'m>(
             params![name, value],
         )
         .map(drop),
+        Mutation::PutDoc { kind, id, body } => docs::put(conn, kind, id, body),
+        Mutation::DeleteDoc { kind, id } => docs::delete(conn, kind, id),
     }
 }
 

@@ -2,7 +2,8 @@
 //!
 //! This crate owns the [`Store`] trait and the plain data it moves: sealed records
 //! (ids, subject, timestamps and key versions in clear, every personal value an opaque
-//! ciphertext), blind-index entries, wrapped keys and schema versions. It knows nothing
+//! ciphertext), blind-index entries, wrapped keys, schema versions, and small documents
+//! (by kind and id) for the state of the layers above, such as API keys. It knows nothing
 //! of SQL, of encryption or of HTTP, so that SQLite and PostgreSQL implement the same
 //! contract and the vault above can be tested against either. The `testkit` feature
 //! exposes the one conformance suite that every backend runs.

@@ -130,4 +130,14 @@ pub enum Mutation {
     PurgeField { collection: String, field: String },
     /// Set a small non-personal setting (vault id, master-key check value).
     PutSetting { name: String, value: Vec<u8> },
+    /// Create or replace a small document of `kind` under `id` (API keys and other
+    /// state of the layers above). Documents hold no personal data and no secrets in
+    /// clear: at most hashes of secrets.
+    PutDoc {
+        kind: String,
+        id: String,
+        body: Vec<u8>,
+    },
+    /// Remove a document; removing one that does not exist changes nothing.
+    DeleteDoc { kind: String, id: String },
 }

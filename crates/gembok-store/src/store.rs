@@ -90,6 +90,12 @@ pub trait Store: Send + Sync {
     /// A setting written by [`Mutation::PutSetting`].
     fn setting(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError>;
 
+    /// The body of the document of `kind` stored under `id` by [`Mutation::PutDoc`].
+    fn doc(&self, kind: &str, id: &str) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// Every document of `kind` as `(id, body)`, ordered by id (byte order).
+    fn docs(&self, kind: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
+
     /// Check the physical integrity of the database (for SQLite `PRAGMA
     /// integrity_check`); `Err(Integrity)` when it fails.
     fn check_integrity(&self) -> Result<(), StoreError>;

@@ -91,6 +91,17 @@ pub(super) const STEPS: &[Step] = &[
     ) WITHOUT ROWID;",
         then: Some(list_record_keys),
     },
+    // 3: small documents by kind and id (API keys and other state of the layers
+    // above), read one by one or listed per kind in id order.
+    Step {
+        sql: "CREATE TABLE docs (
+        kind TEXT NOT NULL,
+        id   TEXT NOT NULL,
+        body BLOB NOT NULL,
+        PRIMARY KEY (kind, id)
+    ) WITHOUT ROWID;",
+        then: None,
+    },
 ];
 
 /// Step 2: write every record's key list from the entries moved into `blind_index`.

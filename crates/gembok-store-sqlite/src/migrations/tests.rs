@@ -17,7 +17,7 @@ fn fresh_database_reaches_latest_and_is_stamped() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(tables, 7);
+    assert_eq!(tables, 8);
 }
 
 #[test]
@@ -125,4 +125,38 @@ fn step_one_database_upgrades_with_its_entries() {
         )
         .unwrap();
     assert_eq!(old_index, 0);
+}
+
+/// A database left by step 2 gains the documents table and keeps its settings.
+#[test]
+fn step_two_database_gains_documents() {
+    use crate::SqliteStore;
+    use gembok_store::{Mutation, Store};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        for step in &STEPS[..2] {
+            conn.execute_batch(step.sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        conn.execute("INSERT INTO settings VALUES ('vault_id', x'01')", [])
+            .unwrap();
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.setting("vault_id").unwrap(), Some(vec![1]));
+    assert!(store.docs("api_key").unwrap().is_empty());
+    store
+        .apply(&[Mutation::PutDoc {
+            kind: "api_key".into(),
+            id: "k".into(),
+            body: b"{}".to_vec(),
+        }])
+        .unwrap();
+    assert_eq!(store.doc("api_key", "k").unwrap(), Some(b"{}".to_vec()));
+    let (version, _) = header(&Connection::open(&path).unwrap()).unwrap();
+    assert_eq!(version, 3);
 }

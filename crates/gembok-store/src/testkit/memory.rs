@@ -25,6 +25,7 @@ struct State {
     keys: BTreeMap<(String, u32), KeyRecord>,
     schemas: BTreeMap<u32, SchemaVersion>,
     settings: BTreeMap<String, Vec<u8>>,
+    docs: BTreeMap<(String, String), Vec<u8>>,
 }
 
 /// A non-durable [`Store`] held in memory.
@@ -158,6 +159,12 @@ impl State {
             Mutation::PutSetting { name, value } => {
                 self.settings.insert(name.clone(), value.clone());
             }
+            Mutation::PutDoc { kind, id, body } => {
+                self.docs.insert((kind.clone(), id.clone()), body.clone());
+            }
+            Mutation::DeleteDoc { kind, id } => {
+                self.docs.remove(&(kind.clone(), id.clone()));
+            }
         }
         Ok(())
     }
@@ -261,6 +268,24 @@ impl Store for MemoryStore {
 
     fn setting(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self.lock().settings.get(name).cloned())
+    }
+
+    fn doc(&self, kind: &str, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .lock()
+            .docs
+            .get(&(kind.to_owned(), id.to_owned()))
+            .cloned())
+    }
+
+    fn docs(&self, kind: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        Ok(self
+            .lock()
+            .docs
+            .range((kind.to_owned(), String::new())..)
+            .take_while(|((k, _), _)| k == kind)
+            .map(|((_, id), body)| (id.clone(), body.clone()))
+            .collect())
     }
 
     fn check_integrity(&self) -> Result<(), StoreError> {

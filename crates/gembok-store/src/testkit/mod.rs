@@ -10,6 +10,7 @@
 //! can use it in unit tests.
 
 mod concurrency;
+mod docs;
 mod index;
 mod listing;
 mod memory;
@@ -23,6 +24,7 @@ mod support;
 mod updates;
 
 pub use concurrency::*;
+pub use docs::*;
 pub use index::*;
 pub use listing::*;
 pub use memory::MemoryStore;
@@ -109,6 +111,12 @@ pub const TESTS: &[(&str, ConformanceTest)] = &[
     ),
     ("settings_put_overwrite_get", settings_put_overwrite_get),
     ("check_integrity_ok", check_integrity_ok),
+    ("docs_put_replace_delete", docs_put_replace_delete),
+    ("docs_listed_in_id_order", docs_listed_in_id_order),
+    (
+        "docs_commit_with_their_transaction",
+        docs_commit_with_their_transaction,
+    ),
     (
         "purge_field_removes_it_everywhere",
         purge_field_removes_it_everywhere,

@@ -23,6 +23,10 @@ enum Fault {
     FindRecordsAllFields,
     /// `find_records` keeps entries whose record is missing, as empty records.
     FindRecordsKeepsDangling,
+    /// `docs` answers in reverse id order.
+    DocsReversed,
+    /// `doc` and `docs` ignore the kind.
+    DocsIgnoreKind,
 }
 
 /// A memory store with one deliberate bug.
@@ -144,11 +148,30 @@ impl Store for Faulty {
     fn check_integrity(&self) -> Result<(), StoreError> {
         self.inner.check_integrity()
     }
+
+    fn doc(&self, kind: &str, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        match self.fault {
+            Fault::DocsIgnoreKind => Ok(["api_key", "api_key_hash", "k"]
+                .iter()
+                .find_map(|k| self.inner.doc(k, id).ok().flatten())),
+            _ => self.inner.doc(kind, id),
+        }
+    }
+
+    fn docs(&self, kind: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let mut out = self.inner.docs(kind)?;
+        if let Fault::DocsReversed = self.fault {
+            out.reverse();
+        }
+        Ok(out)
+    }
 }
 
 #[test]
 fn faulty_stores_are_caught_by_the_named_tests() {
-    let cases: [(Fault, ConformanceTest); 6] = [
+    let cases: [(Fault, ConformanceTest); 8] = [
+        (Fault::DocsReversed, docs_listed_in_id_order),
+        (Fault::DocsIgnoreKind, docs_put_replace_delete),
         (Fault::FindReversed, find_matches_exactly_in_id_order),
         (
             Fault::FindReversed,

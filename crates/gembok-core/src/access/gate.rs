@@ -1,0 +1,215 @@
+//! The [`Gate`]: the one decision point between callers and the vault.
+//!
+//! Every operation a front end offers has a method here that first asks the policy
+//! (role rights, then the key's own restrictions) and only then calls the vault. The
+//! server holds a `Gate`, never a `Vault`, so a handler cannot forget to ask.
+
+use std::sync::Arc;
+
+use gembok_store::RecordMeta;
+use gembok_types::RecordId;
+use serde_json::Value;
+
+use super::decide::action_allowed;
+use super::role::Role;
+use super::{AccessError, Action, Denied, Policy, Principal};
+use crate::{SchemaDiff, Vault, VaultInfo};
+
+/// The vault behind the policy.
+pub struct Gate {
+    vault: Arc<Vault>,
+    policy: Arc<Policy>,
+}
+
+impl Gate {
+    pub fn new(vault: Arc<Vault>, policy: Arc<Policy>) -> Self {
+        Gate { vault, policy }
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> &Arc<Policy> {
+        &self.policy
+    }
+
+    /// Non-secret facts about the vault (no decision needed: nothing personal).
+    pub fn vault_info(&self) -> VaultInfo {
+        self.vault.info()
+    }
+
+    pub(super) fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    /// The role of a principal; a role the policy no longer defines grants nothing.
+    pub(super) fn role_of(&self, p: &Principal) -> Result<&Role, Denied> {
+        self.policy.role(p.role.as_str()).ok_or_else(|| {
+            Denied::forbidden(format!("role `{}` is not defined in the policy", p.role))
+        })
+    }
+
+    /// May `p` take `action` (on `collection`)? Checks the role, then the key's own
+    /// collection restriction, which only narrows.
+    pub fn authorize(
+        &self,
+        p: &Principal,
+        action: Action,
+        collection: Option<&str>,
+    ) -> Result<(), AccessError> {
+        self.check(p, action, collection)?;
+        Ok(())
+    }
+
+    pub(super) fn check(
+        &self,
+        p: &Principal,
+        action: Action,
+        collection: Option<&str>,
+    ) -> Result<&Role, Denied> {
+        let role = self.role_of(p)?;
+        action_allowed(role, action, collection)?;
+        let record_action = !matches!(
+            action,
+            Action::SchemaRead | Action::SchemaWrite | Action::ManageKeys
+        );
+        if let (true, Some(c)) = (record_action, collection) {
+            if !p.key_allows_collection(c) {
+                return Err(Denied::forbidden(format!(
+                    "this API key is not allowed collection `{}`",
+                    crate::schema::sanitize_name(c)
+                )));
+            }
+        }
+        if action == Action::SchemaWrite && p.collections.is_some() {
+            return Err(Denied::forbidden(
+                "an API key restricted to some collections may not change the schema",
+            ));
+        }
+        Ok(role)
+    }
+
+    /// May `p` issue, rotate or revoke a key of `role` with these restrictions? Needs
+    /// the right to manage keys, a role the policy lets `p` grant, and restrictions at
+    /// least as narrow as `p`'s own key, so no key can mint a stronger one.
+    pub fn authorize_key_grant(
+        &self,
+        p: &Principal,
+        role: &str,
+        collections: Option<&[String]>,
+        purposes: Option<&[String]>,
+    ) -> Result<(), AccessError> {
+        self.check(p, Action::ManageKeys, None)?;
+        if !self.policy.may_grant(p.role.as_str(), role) {
+            let shown =
+                super::RoleName::parse(role).map_or_else(|_| "?".to_owned(), |r| r.to_string());
+            return Err(Denied::forbidden(format!(
+                "role `{}` may not grant keys of role `{shown}`",
+                p.role
+            ))
+            .into());
+        }
+        if !within(collections, p.collections.as_deref()) {
+            return Err(Denied::forbidden(
+                "a new key must be restricted to collections this key may reach",
+            )
+            .into());
+        }
+        if !within(purposes, p.purposes.as_deref()) {
+            return Err(Denied::forbidden(
+                "a new key must be restricted to purposes this key may use",
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// Create one record.
+    pub fn create(
+        &self,
+        p: &Principal,
+        collection: &str,
+        input: &Value,
+    ) -> Result<RecordId, AccessError> {
+        self.check(p, Action::Create, Some(collection))?;
+        Ok(self.vault.create(collection, input)?)
+    }
+
+    /// Create many records (all or nothing).
+    pub fn create_batch(
+        &self,
+        p: &Principal,
+        collection: &str,
+        inputs: &[Value],
+    ) -> Result<Vec<RecordId>, AccessError> {
+        self.check(p, Action::Create, Some(collection))?;
+        Ok(self.vault.create_batch(collection, inputs)?)
+    }
+
+    /// Change some fields of a record.
+    pub fn update(
+        &self,
+        p: &Principal,
+        collection: &str,
+        id: RecordId,
+        input: &Value,
+    ) -> Result<(), AccessError> {
+        self.check(p, Action::Update, Some(collection))?;
+        Ok(self.vault.update(collection, id, input)?)
+    }
+
+    /// Delete a record.
+    pub fn delete(&self, p: &Principal, collection: &str, id: RecordId) -> Result<(), AccessError> {
+        self.check(p, Action::Delete, Some(collection))?;
+        Ok(self.vault.delete(collection, id)?)
+    }
+
+    /// Non-personal metadata of records (ids, subject ids, times): no purpose needed,
+    /// but the role must be able to read something in the collection.
+    pub fn list(
+        &self,
+        p: &Principal,
+        collection: &str,
+        after: Option<RecordId>,
+        limit: usize,
+    ) -> Result<Vec<RecordMeta>, AccessError> {
+        self.check(p, Action::List, Some(collection))?;
+        Ok(self.vault.list(collection, after, limit)?)
+    }
+
+    /// The schema in force: its version and TOML text.
+    pub fn schema(&self, p: &Principal) -> Result<(u32, String), AccessError> {
+        self.check(p, Action::SchemaRead, None)?;
+        let version = self.vault.info().schema_version;
+        let schemas = self
+            .vault
+            .store()
+            .schemas()
+            .map_err(crate::CoreError::from)?;
+        let doc = schemas
+            .iter()
+            .rev()
+            .find(|s| s.version == version)
+            .or(schemas.last())
+            .ok_or_else(|| crate::CoreError::Integrity("no schema version stored".into()))?;
+        Ok((doc.version, doc.document.clone()))
+    }
+
+    /// Apply a new schema version.
+    pub fn apply_schema(
+        &self,
+        p: &Principal,
+        text: &str,
+        allow_drop: bool,
+    ) -> Result<SchemaDiff, AccessError> {
+        self.check(p, Action::SchemaWrite, None)?;
+        Ok(self.vault.apply_schema(text, allow_drop)?)
+    }
+}
+
+/// Whether a requested restriction stays inside the granter's own (`None` = no limit).
+fn within(requested: Option<&[String]>, own: Option<&[String]>) -> bool {
+    match (own, requested) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(own), Some(req)) => req.iter().all(|r| own.contains(r)),
+    }
+}
