@@ -133,7 +133,7 @@ impl VaultDir {
         }
         let text =
             fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        Ok(Policy::from_toml(&text).with_context(|| format!("{}", path.display()))?)
+        Policy::from_toml(&text).with_context(|| format!("{}", path.display()))
     }
 
     /// Open the vault and the API-key service over the same store.
