@@ -99,6 +99,14 @@ macro_rules! name_type {
                 &self.0
             }
         }
+
+        // Eq, Ord and Hash are derived from the inner String, so they agree with str's:
+        // maps keyed by names can be searched with a plain &str.
+        impl std::borrow::Borrow<str> for $ty {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
     };
 }
 

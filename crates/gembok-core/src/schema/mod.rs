@@ -122,9 +122,7 @@ impl Schema {
     /// Look a collection up by name.
     pub fn collection(&self, name: &str) -> Result<&Collection, CoreError> {
         self.collections
-            .iter()
-            .find(|(k, _)| k.as_str() == name)
-            .map(|(_, c)| c)
+            .get(name)
             .ok_or_else(|| CoreError::UnknownCollection(name.to_owned()))
     }
 
@@ -160,9 +158,7 @@ impl Collection {
     /// Look a field up by name; an undeclared field is refused, naming it.
     pub fn field(&self, name: &str) -> Result<&FieldSpec, CoreError> {
         self.fields
-            .iter()
-            .find(|(k, _)| k.as_str() == name)
-            .map(|(_, f)| f)
+            .get(name)
             .ok_or_else(|| CoreError::UndeclaredField {
                 collection: self.name.to_string(),
                 field: sanitize_name(name),

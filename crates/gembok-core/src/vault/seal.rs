@@ -101,12 +101,17 @@ fn open_one(
             ciphers.len() - 1
         }
     };
-    let plain = ciphers[pos]
+    let mut plain = ciphers[pos]
         .1
         .open(collection, &field.name, &field.ciphertext)
         .map_err(|_| integrity(collection, &field.name))?;
-    let text = std::str::from_utf8(&plain).map_err(|_| integrity(collection, &field.name))?;
-    Ok(Normalized::from_trusted(text.to_owned()))
+    // Move the bytes out of the zeroizing buffer (no copy); `Normalized` zeroizes them.
+    let text = String::from_utf8(std::mem::take(&mut *plain)).map_err(|e| {
+        let mut bytes = e.into_bytes();
+        zeroize::Zeroize::zeroize(&mut bytes);
+        integrity(collection, &field.name)
+    })?;
+    Ok(Normalized::from_trusted(text))
 }
 
 fn integrity(collection: &str, field: &str) -> CoreError {
