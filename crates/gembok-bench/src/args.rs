@@ -64,6 +64,16 @@ pub struct Args {
     /// be on the disk you want to measure: a RAM disk makes every fsync free.
     #[arg(long)]
     pub dir: Option<PathBuf>,
+    /// A benchmark with options of its own instead of the vault/baseline phases.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Benchmarks that run instead of the default phases.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// The HTTPS API under load against `GET /healthz` of the same server.
+    Api(crate::api::ApiArgs),
 }
 
 /// What one run does, with every default resolved.

@@ -3,9 +3,11 @@
 //!
 //! This file only parses the options and prints the report; `run` sequences the
 //! phases, each of which lives in its own module. Progress goes to standard error so
-//! standard output holds just the report.
+//! standard output holds just the report. `gembok-bench api` runs the HTTPS API
+//! benchmark instead (module `api`), with options of its own.
 #![forbid(unsafe_code)]
 
+mod api;
 mod args;
 mod breakdown;
 mod data;
@@ -20,10 +22,19 @@ mod timing;
 use anyhow::Result;
 use clap::Parser;
 
-use crate::args::{Args, Output};
+use crate::args::{Args, Command, Output};
 
 fn main() -> Result<()> {
-    let plan = Args::parse().plan()?;
+    let args = Args::parse();
+    if let Some(Command::Api(api)) = &args.command {
+        let report = api::run(&api.plan()?)?;
+        match api.output {
+            Output::Markdown => print!("{}", report.to_markdown()),
+            Output::Json => println!("{}", serde_json::to_string_pretty(&report.to_json())?),
+        }
+        return Ok(());
+    }
+    let plan = args.plan()?;
     let report = run::run(&plan)?;
     match plan.output {
         Output::Markdown => print!("{}", report.to_markdown()),

@@ -1,9 +1,15 @@
 //! Authentication: the one middleware that turns `Authorization: Bearer <key>` into a
 //! [`Caller`], for every route but the public ones.
 //!
-//! The key goes to [`ApiKeys::authenticate`](gembok_core::apikeys::ApiKeys::authenticate)
-//! with the TCP peer's address (for allowlists and last-use records) on a blocking
-//! thread, since it reads the store. The `Authorization` header is removed from the
+//! The key goes first to
+//! [`ApiKeys::authenticate_cached`](gembok_core::apikeys::ApiKeys::authenticate_cached),
+//! which answers from memory for a key that succeeded within the last second and never
+//! touches the store, so it runs right here on the async worker; otherwise to
+//! [`ApiKeys::authenticate`](gembok_core::apikeys::ApiKeys::authenticate), with the TCP
+//! peer's address (for allowlists and last-use records), on a blocking thread, since it
+//! reads the store. The hop to a blocking thread and back cost more than the rest of a
+//! small read (see `docs/BENCHMARKS.md`); what the memory trades is documented in
+//! `gembok_core::apikeys::cache`. The `Authorization` header is removed from the
 //! request once read, so no later layer or handler can log or forward it. The per-key
 //! rate limit is counted right after a successful authentication.
 
@@ -62,7 +68,10 @@ async fn authenticate(s: &AppState, req: &mut Request) -> Result<Caller, ApiErro
     };
     let keys = Arc::clone(&s.keys);
     let now = now_ms();
-    let result = tokio::task::spawn_blocking(move || keys.authenticate(&token, ip, now)).await?;
+    let result = match keys.authenticate_cached(&token, ip, now) {
+        Some(principal) => Ok(principal),
+        None => tokio::task::spawn_blocking(move || keys.authenticate(&token, ip, now)).await?,
+    };
     let principal = result.map_err(|e| {
         s.metrics.auth_failure(e.code());
         ApiError::from(e)

@@ -74,7 +74,10 @@ impl ApiKeys {
         old.replaced_by = Some(new.id.clone());
         let (issued, mut muts) = issue(new)?;
         muts.push(put_key(&old)?);
-        self.store.apply(&muts)?;
+        let written = self.store.apply(&muts);
+        // After the write, so no authentication can remember the state before it.
+        self.cache.clear();
+        written?;
         Ok(issued)
     }
 
@@ -84,7 +87,9 @@ impl ApiKeys {
         let mut key = self.load(id)?.ok_or(CoreError::NotFound)?;
         if key.revoked_at.is_none() {
             key.revoked_at = Some(now_ms);
-            self.store.apply(&[put_key(&key)?])?;
+            let written = self.store.apply(&[put_key(&key)?]);
+            self.cache.clear();
+            written?;
         }
         Ok(())
     }
@@ -101,7 +106,9 @@ impl ApiKeys {
             }
         }
         if !muts.is_empty() {
-            self.store.apply(&muts)?;
+            let written = self.store.apply(&muts);
+            self.cache.clear();
+            written?;
         }
         Ok(muts.len())
     }

@@ -12,11 +12,17 @@
 //! period of at most a week, so deployments can switch over; revocation is immediate;
 //! `revoke_all` is the emergency switch after a leak.
 //!
+//! Successful authentications are remembered in memory for up to one second
+//! ([`cache`]), so that a busy client does not cost store reads on every request; what
+//! that trades (a revocation made by *another* process is seen within that second) is
+//! spelled out there.
+//!
 //! Management operations are serialised within one process; two processes sharing a
 //! store could interleave a rotate and a revoke of the same key (the revoke still wins
 //! at authentication, since it is checked first).
 
 mod auth;
+pub mod cache;
 pub mod format;
 mod manage;
 mod model;
@@ -48,6 +54,8 @@ pub struct ApiKeys {
     /// When each key's last use was last written, to keep authentication read-only
     /// most of the time.
     last_use: Mutex<HashMap<String, i64>>,
+    /// Recent successful authentications (see [`cache`]).
+    cache: cache::AuthCache,
 }
 
 impl ApiKeys {
@@ -57,6 +65,7 @@ impl ApiKeys {
             policy,
             admin: Mutex::new(()),
             last_use: Mutex::new(HashMap::new()),
+            cache: cache::AuthCache::default(),
         }
     }
 
