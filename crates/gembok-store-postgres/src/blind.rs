@@ -30,7 +30,9 @@ impl<'c, 'm> IndexWriter<'c, 'm> {
 
     /// Take one entry; it is written by the next [`IndexWriter::flush`].
     pub(crate) fn put(&mut self, tx: &mut impl Sql, entry: &'m IndexEntry) -> Result<(), Failure> {
-        let field_id = self.ids.resolve(tx, &entry.collection, &entry.field)?;
+        let field_id = self.ids.resolve(&entry.collection, &entry.field, |c, f| {
+            field_ids::obtain(tx, c, f)
+        })?;
         self.held.push((field_id, &entry.digest, entry.record));
         Ok(())
     }

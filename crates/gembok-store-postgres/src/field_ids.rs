@@ -1,9 +1,8 @@
 //! The small integers that stand for (collection, field) pairs in the blind index.
 //!
 //! As in the SQLite backend, a pair gets its id in `index_fields` on first use and
-//! ids are never deleted or renumbered, so committed ids may be cached. An id seen
-//! inside a transaction that later rolls back must not reach the cache, so each
-//! transaction collects what it learned and the store publishes it after the commit.
+//! ids are never deleted or renumbered, so committed ids may be cached, by
+//! [`gembok_store::field_ids`]; this module holds the SQL.
 //!
 //! New ids are `max(id) + 1`, not a sequence: CockroachDB's `SERIAL` yields huge
 //! numbers, and the per-record key lists store ids in four bytes. Two transactions
@@ -12,83 +11,14 @@
 
 use crate::errors::Failure;
 use crate::session::Sql;
-use std::collections::HashMap;
-use std::sync::{PoisonError, RwLock};
+pub(crate) use gembok_store::field_ids::{FieldIds, TxFieldIds};
 
-/// Committed field ids, by (collection, field).
-#[derive(Default)]
-pub(crate) struct FieldIds {
-    committed: RwLock<HashMap<(String, String), i64>>,
-}
-
-impl FieldIds {
-    fn cached(&self, collection: &str, field: &str) -> Option<i64> {
-        let map = self
-            .committed
-            .read()
-            .unwrap_or_else(PoisonError::into_inner);
-        map.get(&(collection.to_owned(), field.to_owned())).copied()
-    }
-
-    /// Remember ids that a committed transaction resolved.
-    pub(crate) fn publish(&self, learned: Vec<(String, String, i64)>) {
-        if learned.is_empty() {
-            return;
-        }
-        let mut map = self
-            .committed
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
-        for (collection, field, id) in learned {
-            map.insert((collection, field), id);
-        }
-    }
-}
-
-/// The field ids one write transaction uses, and those it asked the database for.
-pub(crate) struct TxFieldIds<'c, 'm> {
-    cache: &'c FieldIds,
-    local: HashMap<(&'m str, &'m str), i64>,
-    learned: Vec<(String, String, i64)>,
-}
-
-impl<'c, 'm> TxFieldIds<'c, 'm> {
-    pub(crate) fn new(cache: &'c FieldIds) -> Self {
-        Self {
-            cache,
-            local: HashMap::new(),
-            learned: Vec::new(),
-        }
-    }
-
-    /// The id of (collection, field), created if the pair has none yet.
-    pub(crate) fn resolve(
-        &mut self,
-        tx: &mut impl Sql,
-        collection: &'m str,
-        field: &'m str,
-    ) -> Result<i64, Failure> {
-        if let Some(id) = self.local.get(&(collection, field)) {
-            return Ok(*id);
-        }
-        let id = match self.cache.cached(collection, field) {
-            Some(id) => id,
-            None => {
-                let id = match lookup(tx, collection, field)? {
-                    Some(id) => id,
-                    None => create(tx, collection, field)?,
-                };
-                self.learned
-                    .push((collection.to_owned(), field.to_owned(), id));
-                id
-            }
-        };
-        self.local.insert((collection, field), id);
-        Ok(id)
-    }
-
-    pub(crate) fn into_learned(self) -> Vec<(String, String, i64)> {
-        self.learned
+/// The id of (collection, field), created if the pair has none yet: the fetch behind
+/// [`TxFieldIds::resolve`].
+pub(crate) fn obtain(tx: &mut impl Sql, collection: &str, field: &str) -> Result<i64, Failure> {
+    match lookup(tx, collection, field)? {
+        Some(id) => Ok(id),
+        None => create(tx, collection, field),
     }
 }
 

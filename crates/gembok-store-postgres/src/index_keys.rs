@@ -1,49 +1,19 @@
 //! Each record's list of its own blind-index keys (the `index_keys` table), so that
 //! deleting a record removes its entries without a second index on `blind_index`.
 //!
-//! The list format is the SQLite backend's: per entry the field id in 4 bytes and
-//! the digest length in 2 bytes, both big-endian, then the digest. The list is a
-//! superset of the record's entries; removals strip the keys they remove, so no
+//! The list format is [`gembok_store::index_keys`], the same as SQLite's. The list
+//! is a superset of the record's entries; removals strip the keys they remove, so no
 //! digest outlives its entry.
 
 use crate::errors::Failure;
 use crate::session::Sql;
-use gembok_store::StoreError;
 use gembok_types::RecordId;
+
+use gembok_store::index_keys::decode;
+pub(crate) use gembok_store::index_keys::encode_into;
 
 /// How many key lists `PurgeField` reads per query.
 const PURGE_BATCH: i64 = 500;
-
-/// Append one (field id, digest) pair to an encoded list.
-pub(crate) fn encode_into(
-    out: &mut Vec<u8>,
-    field_id: i64,
-    digest: &[u8],
-) -> Result<(), StoreError> {
-    let id = u32::try_from(field_id)
-        .map_err(|_| StoreError::Backend("index field id out of range".into()))?;
-    let len = u16::try_from(digest.len())
-        .map_err(|_| StoreError::Backend("blind-index digest longer than 65535 bytes".into()))?;
-    out.extend_from_slice(&id.to_be_bytes());
-    out.extend_from_slice(&len.to_be_bytes());
-    out.extend_from_slice(digest);
-    Ok(())
-}
-
-/// The pairs of a stored list, in stored order.
-pub(crate) fn decode(mut blob: &[u8]) -> Result<Vec<(i64, &[u8])>, StoreError> {
-    const BAD: StoreError = StoreError::Integrity("malformed index key list");
-    let mut out = Vec::new();
-    while !blob.is_empty() {
-        let (head, rest) = blob.split_at_checked(6).ok_or(BAD)?;
-        let id = u32::from_be_bytes([head[0], head[1], head[2], head[3]]);
-        let len = usize::from(u16::from_be_bytes([head[4], head[5]]));
-        let (digest, rest) = rest.split_at_checked(len).ok_or(BAD)?;
-        out.push((i64::from(id), digest));
-        blob = rest;
-    }
-    Ok(out)
-}
 
 /// Add encoded pairs to the lists of several records (each named once), in one
 /// statement.
@@ -139,42 +109,5 @@ pub(crate) fn forget_field(tx: &mut impl Sql, field_id: i64) -> Result<(), Failu
             let blob: Vec<u8> = row.try_get(1)?;
             strip(tx, &record, &blob, &|id| id == field_id, false)?;
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pairs_round_trip_with_any_bytes() {
-        let digests: [&[u8]; 4] = [b"", b"\x00", b"\x00\xff\x00", &[0xab; 300]];
-        let mut blob = Vec::new();
-        for (i, d) in digests.iter().enumerate() {
-            encode_into(&mut blob, i as i64 * 70_000, d).unwrap();
-        }
-        let expected: Vec<(i64, &[u8])> = digests
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (i as i64 * 70_000, *d))
-            .collect();
-        assert_eq!(decode(&blob).unwrap(), expected);
-    }
-
-    #[test]
-    fn truncated_lists_and_out_of_range_values_are_refused() {
-        let mut blob = Vec::new();
-        encode_into(&mut blob, 3, b"digest").unwrap();
-        for cut in 1..blob.len() {
-            assert!(
-                matches!(decode(&blob[..cut]), Err(StoreError::Integrity(_))),
-                "cut at {cut}"
-            );
-        }
-        let mut out = Vec::new();
-        assert!(encode_into(&mut out, -1, b"d").is_err());
-        assert!(encode_into(&mut out, 1 << 33, b"d").is_err());
-        assert!(encode_into(&mut out, 1, &vec![0; 70_000]).is_err());
-        assert!(out.is_empty());
     }
 }

@@ -36,7 +36,9 @@ impl<'c, 'm> IndexWriter<'c, 'm> {
         conn: &Connection,
         entry: &'m IndexEntry,
     ) -> Result<(), StoreError> {
-        let field_id = self.ids.resolve(conn, &entry.collection, &entry.field)?;
+        let field_id = self.ids.resolve(&entry.collection, &entry.field, |c, f| {
+            field_ids::create(conn, c, f)
+        })?;
         self.held.push((field_id, &entry.digest, entry.record));
         Ok(())
     }

@@ -11,6 +11,8 @@
 
 pub mod codec;
 mod error;
+pub mod field_ids;
+pub mod index_keys;
 mod model;
 mod store;
 #[cfg(feature = "testkit")]
