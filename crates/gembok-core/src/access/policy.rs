@@ -29,10 +29,17 @@ pub struct Policy {
 impl Policy {
     /// Only the built-in roles.
     pub fn builtin() -> Self {
-        let roles = [owner(), admin(), dpo(), support(), analyst(), app()]
-            .into_iter()
-            .map(|r| (r.name.as_str().to_owned(), r))
-            .collect();
+        let roles = [
+            full_control(OWNER),
+            full_control(ADMIN),
+            dpo(),
+            support(),
+            analyst(),
+            app(),
+        ]
+        .into_iter()
+        .map(|r| (r.name.as_str().to_owned(), r))
+        .collect();
         Policy { roles }
     }
 
@@ -107,22 +114,11 @@ fn everything(mut r: Role, read: ReadRight, write: bool, delete: bool, export: b
     r
 }
 
-fn owner() -> Role {
+/// Owner and admin hold the same rights; they differ only in which roles they may
+/// grant (see [`Policy::may_grant`]).
+fn full_control(name: &'static str) -> Role {
     let mut r = everything(
-        role(OWNER, Purposes::Any),
-        ReadRight::Plain,
-        true,
-        true,
-        true,
-    );
-    r.schema_write = true;
-    r.manage_keys = true;
-    r
-}
-
-fn admin() -> Role {
-    let mut r = everything(
-        role(ADMIN, Purposes::Any),
+        role(name, Purposes::Any),
         ReadRight::Plain,
         true,
         true,
