@@ -5,6 +5,7 @@
 //! measured rows in transactions of `batch` rows, alternating batch by batch. The
 //! loaded databases are handed back so the read benchmarks run on them.
 
+use gembok_core::Actor;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -52,7 +53,7 @@ pub fn run(
 ) -> Result<(Measurement, Loaded)> {
     let (tmp, vault, mut plain) = fresh(dir)?;
     for chunk in warmup.json.chunks(batch) {
-        vault.create_batch(COLLECTION, chunk)?;
+        vault.create_batch(&Actor::system(), COLLECTION, chunk)?;
     }
     for chunk in warmup.canonical.chunks(batch) {
         plain.insert_batch(chunk)?;
@@ -64,7 +65,11 @@ pub fn run(
     let time = alternate(
         steps(batch, len),
         |s| {
-            let ids = vault.create_batch(COLLECTION, &data.json[step_range(s, batch, len)])?;
+            let ids = vault.create_batch(
+                &Actor::system(),
+                COLLECTION,
+                &data.json[step_range(s, batch, len)],
+            )?;
             vault_ids.extend(ids);
             Ok(())
         },

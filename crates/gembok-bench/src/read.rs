@@ -7,6 +7,7 @@
 //! generated values, so a fast but wrong side cannot win. The timed part checks that
 //! both found the same number of records.
 
+use gembok_core::Actor;
 use std::hint::black_box;
 
 use anyhow::{ensure, Context, Result};
@@ -23,9 +24,13 @@ const STEP: usize = 100;
 /// `vault.get` (every field, plain view) against `SELECT ... WHERE id = ?`.
 pub fn get_by_id(db: &Loaded, data: &Dataset, lookups: usize, seed: u64) -> Result<Measurement> {
     for &i in &picks(lookups, data.len(), seed ^ 0x5EED) {
-        let rec = db
-            .vault
-            .get(COLLECTION, db.vault_ids[i], None, View::Plain)?;
+        let rec = db.vault.get(
+            &Actor::system(),
+            COLLECTION,
+            db.vault_ids[i],
+            None,
+            View::Plain,
+        )?;
         let row = db
             .plain
             .get(&db.plain_ids[i])?
@@ -48,9 +53,13 @@ pub fn get_by_id(db: &Loaded, data: &Dataset, lookups: usize, seed: u64) -> Resu
         steps(STEP, lookups),
         |s| {
             for &i in &order[step_range(s, STEP, lookups)] {
-                let rec = db
-                    .vault
-                    .get(COLLECTION, db.vault_ids[i], None, View::Plain)?;
+                let rec = db.vault.get(
+                    &Actor::system(),
+                    COLLECTION,
+                    db.vault_ids[i],
+                    None,
+                    View::Plain,
+                )?;
                 black_box(rec);
             }
             Ok(())
@@ -87,9 +96,14 @@ pub fn find_by_email(
 ) -> Result<(Measurement, f64)> {
     let raw = |i: usize| data.json[i][FIELDS[EMAIL]].as_str().unwrap_or_default();
     for &i in &picks(lookups, data.len(), seed ^ 0xF1D) {
-        let found = db
-            .vault
-            .find(COLLECTION, FIELDS[EMAIL], raw(i), None, View::Plain)?;
+        let found = db.vault.find(
+            &Actor::system(),
+            COLLECTION,
+            FIELDS[EMAIL],
+            raw(i),
+            None,
+            View::Plain,
+        )?;
         let rows = db.plain.find_by_email(&data.canonical[i][EMAIL])?;
         ensure!(
             !rows.is_empty() && found.len() == rows.len(),
@@ -108,9 +122,14 @@ pub fn find_by_email(
         &mut [
             &mut |s| {
                 for &i in &order[step_range(s, STEP, lookups)] {
-                    let found =
-                        db.vault
-                            .find(COLLECTION, FIELDS[EMAIL], raw(i), None, View::Plain)?;
+                    let found = db.vault.find(
+                        &Actor::system(),
+                        COLLECTION,
+                        FIELDS[EMAIL],
+                        raw(i),
+                        None,
+                        View::Plain,
+                    )?;
                     vault_hits += found.len();
                     black_box(found);
                 }
@@ -126,7 +145,9 @@ pub fn find_by_email(
             },
             &mut |s| {
                 for &i in &order[step_range(s, STEP, lookups)] {
-                    let ids = db.vault.find_ids(COLLECTION, FIELDS[EMAIL], raw(i))?;
+                    let ids =
+                        db.vault
+                            .find_ids(&Actor::system(), COLLECTION, FIELDS[EMAIL], raw(i))?;
                     id_hits += ids.len();
                     black_box(ids);
                 }

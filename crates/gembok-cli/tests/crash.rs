@@ -70,7 +70,13 @@ fn killed_writer_loses_no_acknowledged_record() {
     .unwrap();
     for chunk in acked.chunks(1000) {
         let got = vault
-            .get_batch("customers", chunk, Some(&["name"]), View::Plain)
+            .get_batch(
+                &gembok_core::Actor::system(),
+                "customers",
+                chunk,
+                Some(&["name"]),
+                View::Plain,
+            )
             .unwrap();
         assert_eq!(got.len(), chunk.len(), "an acknowledged record is missing");
     }

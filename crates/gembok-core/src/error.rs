@@ -55,6 +55,8 @@ pub enum CoreError {
     AlreadyInitialized,
     #[error("this store holds no vault; run `gembok init` first")]
     NotInitialized,
+    #[error("the audit log cannot be written; personal data is not served without it")]
+    AuditUnavailable,
     #[error("storage: {0}")]
     Store(StoreError),
     #[error("cryptography: {0}")]
@@ -72,6 +74,8 @@ pub enum ErrorKind {
     Integrity,
     /// The request conflicts with the vault's state (exit 1, HTTP 409).
     Conflict,
+    /// A service the request needs (the audit log) cannot be written (exit 1, HTTP 503).
+    Unavailable,
     /// Anything else (exit 1, HTTP 500/503).
     Internal,
 }
@@ -99,6 +103,7 @@ impl CoreError {
             CoreError::Store(StoreError::Conflict(_))
             | CoreError::AlreadyInitialized
             | CoreError::NotInitialized => ErrorKind::Conflict,
+            CoreError::AuditUnavailable => ErrorKind::Unavailable,
             CoreError::Store(_) | CoreError::Crypto(_) => ErrorKind::Internal,
         }
     }

@@ -15,9 +15,11 @@
 
 pub mod access;
 pub mod apikeys;
+pub mod audit;
 mod error;
 mod input;
 mod keyring;
+pub mod monitor;
 mod output;
 pub mod schema;
 mod time;
@@ -25,7 +27,9 @@ mod vault;
 
 pub use access::{AccessError, Action, Denied, Gate, Policy, Principal, RoleName};
 pub use apikeys::{ApiKeyInfo, ApiKeySpec, ApiKeys, AuthError, IssuedKey};
+pub use audit::{Actor, AuditConfig, AuditEvent, AuditLog, Outcome};
 pub use error::{CoreError, ErrorKind, RowError};
+pub use monitor::{Alert, AlertSink, Monitor, MonitorConfig};
 pub use output::{FieldValue, Record, View, Visibility};
 pub use schema::{Collection, FieldSpec, Schema, SchemaChange, SchemaDiff, DEFAULT_SCHEMA};
 pub use vault::{RotationReport, Vault, VaultInfo};

@@ -5,6 +5,7 @@
 mod apikeys_support;
 mod common;
 
+use gembok_core::Actor;
 use std::sync::Arc;
 
 use apikeys_support::*;
@@ -16,8 +17,8 @@ use serde_json::json;
 #[test]
 fn the_key_text_has_a_prefix_256_bits_and_a_checksum() {
     let f = fixture();
-    let a = f.keys.create(&spec("app"), T0).unwrap();
-    let b = f.keys.create(&spec("app"), T0).unwrap();
+    let a = f.keys.create(&Actor::system(), &spec("app"), T0).unwrap();
+    let b = f.keys.create(&Actor::system(), &spec("app"), T0).unwrap();
     for k in [&a, &b] {
         let text = k.expose();
         assert!(text.starts_with("gembok_"), "{text}");
@@ -35,7 +36,7 @@ fn the_key_text_has_a_prefix_256_bits_and_a_checksum() {
 #[test]
 fn any_single_changed_character_is_refused_before_the_store() {
     let f = fixture();
-    let key = f.keys.create(&spec("app"), T0).unwrap();
+    let key = f.keys.create(&Actor::system(), &spec("app"), T0).unwrap();
     let text = key.expose().to_owned();
     let alphabet: Vec<char> = ('a'..='z')
         .chain('A'..='Z')
@@ -90,7 +91,7 @@ fn a_good_key_authenticates_and_an_unknown_one_does_not() {
     let mut s = spec("support");
     s.collections = Some(vec!["customers".into()]);
     s.purposes = Some(vec!["service".into(), "billing".into()]);
-    let key = f.keys.create(&s, T0).unwrap();
+    let key = f.keys.create(&Actor::system(), &s, T0).unwrap();
     let p = f.keys.authenticate(key.expose(), local(), T0 + 1).unwrap();
     assert_eq!(p.key_id, key.id);
     assert_eq!(p.role.as_str(), "support");
@@ -101,7 +102,10 @@ fn a_good_key_authenticates_and_an_unknown_one_does_not() {
     );
 
     let other = fixture();
-    let stranger = other.keys.create(&spec("owner"), T0).unwrap();
+    let stranger = other
+        .keys
+        .create(&Actor::system(), &spec("owner"), T0)
+        .unwrap();
     assert!(matches!(
         f.keys.authenticate(stranger.expose(), local(), T0),
         Err(AuthError::Unknown)
@@ -117,7 +121,7 @@ fn address_allowlists_for_ipv4_and_ipv6() {
         "2001:db8::/32".into(),
         "192.0.2.7".into(),
     ];
-    let key = f.keys.create(&s, T0).unwrap();
+    let key = f.keys.create(&Actor::system(), &s, T0).unwrap();
     let rows = [
         ("10.1.255.3", true),
         ("10.2.0.1", false),
@@ -156,7 +160,7 @@ fn the_keys_restrictions_narrow_its_role_at_the_gate() {
     let mut s = spec("app");
     s.collections = Some(vec!["customers".into()]);
     s.purposes = Some(vec!["shipping".into()]);
-    let key = keys.create(&s, T0).unwrap();
+    let key = keys.create(&Actor::system(), &s, T0).unwrap();
     let p = keys.authenticate(key.expose(), local(), T0).unwrap();
     let id = gate
         .create(
@@ -191,7 +195,7 @@ fn the_keys_restrictions_narrow_its_role_at_the_gate() {
 #[test]
 fn nothing_secret_in_debug_output() {
     let f = fixture();
-    let key = f.keys.create(&spec("app"), T0).unwrap();
+    let key = f.keys.create(&Actor::system(), &spec("app"), T0).unwrap();
     let secret = key.expose().to_owned();
     let body = &secret[7..50];
     let p = f.keys.authenticate(&secret, local(), T0).unwrap();

@@ -4,6 +4,7 @@
 
 mod apikeys_support;
 
+use gembok_core::Actor;
 use std::sync::Arc;
 
 use apikeys_support::*;
@@ -14,7 +15,7 @@ use gembok_core::Policy;
 #[test]
 fn a_recent_success_is_answered_from_memory_without_the_store() {
     let f = fixture();
-    let key = f.keys.create(&spec("app"), T0).unwrap();
+    let key = f.keys.create(&Actor::system(), &spec("app"), T0).unwrap();
     assert!(
         f.keys
             .authenticate_cached(key.expose(), local(), T0)
@@ -37,14 +38,14 @@ fn a_recent_success_is_answered_from_memory_without_the_store() {
 #[test]
 fn unknown_malformed_and_refused_keys_are_never_remembered() {
     let f = fixture();
-    let key = f.keys.create(&spec("app"), T0).unwrap();
+    let key = f.keys.create(&Actor::system(), &spec("app"), T0).unwrap();
     let mut narrow = spec("app");
     narrow.allow_ips = vec!["10.0.0.0/8".into()];
-    let fenced = f.keys.create(&narrow, T0).unwrap();
+    let fenced = f.keys.create(&Actor::system(), &narrow, T0).unwrap();
     let other = ApiKeys::new(f.store.clone(), Arc::new(Policy::builtin()))
-        .create(&spec("app"), T0)
+        .create(&Actor::system(), &spec("app"), T0)
         .unwrap();
-    f.keys.revoke(&other.id, T0).unwrap();
+    f.keys.revoke(&Actor::system(), &other.id, T0).unwrap();
 
     assert!(f.keys.authenticate(fenced.expose(), local(), T0).is_err());
     assert!(f.keys.authenticate(other.expose(), local(), T0).is_err());
@@ -74,7 +75,7 @@ fn expiry_grace_and_allowlists_stay_exact_on_a_hit() {
     let mut s = spec("app");
     s.expires_in_days = 1;
     s.allow_ips = vec!["10.0.0.0/8".into()];
-    let key = f.keys.create(&s, T0).unwrap();
+    let key = f.keys.create(&Actor::system(), &s, T0).unwrap();
     let inside = ip("10.1.2.3");
     let end = T0 + DAY;
     f.keys
@@ -104,23 +105,23 @@ fn revoke_rotate_and_revoke_all_in_this_process_take_effect_at_once() {
     let changes: [(&str, Change, AuthError); 3] = [
         (
             "revoke",
-            |k, id| k.revoke(id, T0 + 10).unwrap(),
+            |k, id| k.revoke(&Actor::system(), id, T0 + 10).unwrap(),
             AuthError::Revoked,
         ),
         (
             "rotate without grace",
-            |k, id| drop(k.rotate(id, 0, T0 + 10).unwrap()),
+            |k, id| drop(k.rotate(&Actor::system(), id, 0, T0 + 10).unwrap()),
             AuthError::Expired,
         ),
         (
             "revoke all",
-            |k, _| assert_eq!(k.revoke_all(T0 + 10).unwrap(), 1),
+            |k, _| assert_eq!(k.revoke_all(&Actor::system(), T0 + 10).unwrap(), 1),
             AuthError::Revoked,
         ),
     ];
     for (name, change, refusal) in changes {
         let f = fixture();
-        let key = f.keys.create(&spec("app"), T0).unwrap();
+        let key = f.keys.create(&Actor::system(), &spec("app"), T0).unwrap();
         f.keys.authenticate(key.expose(), local(), T0).unwrap();
         assert!(f
             .keys
@@ -146,10 +147,10 @@ fn revoke_rotate_and_revoke_all_in_this_process_take_effect_at_once() {
 #[test]
 fn another_process_revoking_is_seen_within_one_second() {
     let f = fixture();
-    let key = f.keys.create(&spec("app"), T0).unwrap();
+    let key = f.keys.create(&Actor::system(), &spec("app"), T0).unwrap();
     f.keys.authenticate(key.expose(), local(), T0).unwrap();
     let cli = ApiKeys::new(f.store.clone(), Arc::new(Policy::builtin()));
-    cli.revoke_all(T0 + 1).unwrap();
+    cli.revoke_all(&Actor::system(), T0 + 1).unwrap();
     assert!(f
         .keys
         .authenticate_cached(key.expose(), local(), T0 + 2)
@@ -167,7 +168,7 @@ fn another_process_revoking_is_seen_within_one_second() {
 #[test]
 fn a_hit_due_a_last_use_write_takes_the_full_path() {
     let f = fixture();
-    let key = f.keys.create(&spec("app"), T0).unwrap();
+    let key = f.keys.create(&Actor::system(), &spec("app"), T0).unwrap();
     f.keys.authenticate(key.expose(), local(), T0).unwrap();
     let writes = f.store.writes();
     // Refreshes the memory without writing (last use was written 59.5 s ago).

@@ -5,13 +5,14 @@ mod apikeys_support;
 
 use apikeys_support::*;
 use gembok_core::apikeys::{AuthError, IssuedKey};
+use gembok_core::Actor;
 
 #[test]
 fn expiry_and_revocation() {
     let f = fixture();
     let mut s = spec("app");
     s.expires_in_days = 1;
-    let key = f.keys.create(&s, T0).unwrap();
+    let key = f.keys.create(&Actor::system(), &s, T0).unwrap();
     assert!(f
         .keys
         .authenticate(key.expose(), local(), T0 + DAY - 1)
@@ -23,23 +24,23 @@ fn expiry_and_revocation() {
     assert!(matches!(err, AuthError::Expired));
     assert_eq!(err.code(), "api_key_expired");
 
-    let other = f.keys.create(&spec("app"), T0).unwrap();
-    f.keys.revoke(&other.id, T0 + 10).unwrap();
-    f.keys.revoke(&other.id, T0 + 20).unwrap();
+    let other = f.keys.create(&Actor::system(), &spec("app"), T0).unwrap();
+    f.keys.revoke(&Actor::system(), &other.id, T0 + 10).unwrap();
+    f.keys.revoke(&Actor::system(), &other.id, T0 + 20).unwrap();
     assert!(matches!(
         f.keys.authenticate(other.expose(), local(), T0 + 11),
         Err(AuthError::Revoked)
     ));
     assert_eq!(f.keys.info(&other.id).unwrap().revoked_at, Some(T0 + 10));
-    assert!(f.keys.revoke("key_nope", T0).is_err());
+    assert!(f.keys.revoke(&Actor::system(), "key_nope", T0).is_err());
 }
 
 #[test]
 fn a_rotated_key_works_through_its_grace_period_only() {
     let f = fixture();
-    let old = f.keys.create(&spec("app"), T0).unwrap();
+    let old = f.keys.create(&Actor::system(), &spec("app"), T0).unwrap();
     let now = T0 + DAY;
-    let new = f.keys.rotate(&old.id, 24, now).unwrap();
+    let new = f.keys.rotate(&Actor::system(), &old.id, 24, now).unwrap();
     assert_ne!(new.expose(), old.expose());
     assert_eq!(
         new.expires_at,
@@ -59,10 +60,19 @@ fn a_rotated_key_works_through_its_grace_period_only() {
     assert_eq!(info.replaced_by.as_deref(), Some(new.id.as_str()));
     assert_eq!(info.grace_until, Some(now + 24 * HOUR));
     assert_eq!(f.keys.info(&new.id).unwrap().replaces, Some(old.id.clone()));
-    assert!(f.keys.rotate(&old.id, 1, now).is_err(), "rotate once");
-    assert!(f.keys.rotate(&new.id, 169, now).is_err(), "grace <= 168 h");
+    assert!(
+        f.keys.rotate(&Actor::system(), &old.id, 1, now).is_err(),
+        "rotate once"
+    );
+    assert!(
+        f.keys.rotate(&Actor::system(), &new.id, 169, now).is_err(),
+        "grace <= 168 h"
+    );
 
-    let immediate = f.keys.rotate(&new.id, 0, now + HOUR).unwrap();
+    let immediate = f
+        .keys
+        .rotate(&Actor::system(), &new.id, 0, now + HOUR)
+        .unwrap();
     assert!(matches!(
         f.keys.authenticate(new.expose(), local(), now + HOUR),
         Err(AuthError::Expired)
@@ -77,17 +87,17 @@ fn a_rotated_key_works_through_its_grace_period_only() {
 fn revoke_all_is_an_emergency_switch() {
     let f = fixture();
     let keys: Vec<IssuedKey> = (0..3)
-        .map(|_| f.keys.create(&spec("app"), T0).unwrap())
+        .map(|_| f.keys.create(&Actor::system(), &spec("app"), T0).unwrap())
         .collect();
-    f.keys.revoke(&keys[0].id, T0).unwrap();
-    assert_eq!(f.keys.revoke_all(T0 + 5).unwrap(), 2);
+    f.keys.revoke(&Actor::system(), &keys[0].id, T0).unwrap();
+    assert_eq!(f.keys.revoke_all(&Actor::system(), T0 + 5).unwrap(), 2);
     for k in &keys {
         assert!(matches!(
             f.keys.authenticate(k.expose(), local(), T0 + 5),
             Err(AuthError::Revoked)
         ));
     }
-    assert_eq!(f.keys.revoke_all(T0 + 6).unwrap(), 0);
+    assert_eq!(f.keys.revoke_all(&Actor::system(), T0 + 6).unwrap(), 0);
     assert!(f
         .keys
         .list()
@@ -99,7 +109,7 @@ fn revoke_all_is_an_emergency_switch() {
 #[test]
 fn last_use_is_recorded_at_most_once_a_minute() {
     let f = fixture();
-    let key = f.keys.create(&spec("app"), T0).unwrap();
+    let key = f.keys.create(&Actor::system(), &spec("app"), T0).unwrap();
     assert_eq!(f.keys.info(&key.id).unwrap().last_used_at, None);
     let writes = f.store.writes();
     f.keys

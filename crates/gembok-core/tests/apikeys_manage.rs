@@ -1,6 +1,7 @@
 //! Making and listing API keys: spec checks, what is stored (no secret but a hash),
 //! listing, and keys surviving a restart.
 
+use gembok_core::Actor;
 use std::sync::Arc;
 
 use gembok_core::apikeys::{ApiKeySpec, ApiKeys};
@@ -60,18 +61,18 @@ fn bad_specs_are_refused_and_nothing_is_written() {
     cases.push((with(&|s| s.note = Some("a\u{1b}[31m".into())), "note"));
     cases.push((with(&|s| s.note = Some("x".repeat(201))), "note"));
     for (s, needle) in cases {
-        let err = keys.create(&s, T0).unwrap_err();
+        let err = keys.create(&Actor::system(), &s, T0).unwrap_err();
         assert!(matches!(err, CoreError::InvalidInput(_)), "{s:?}: {err}");
         assert!(err.to_string().contains(needle), "{s:?}: {err}");
     }
     assert!(keys.list().unwrap().is_empty());
     assert!(
-        keys.create(&spec("courier"), T0).is_ok(),
+        keys.create(&Actor::system(), &spec("courier"), T0).is_ok(),
         "custom roles work"
     );
     let mut edge = spec("app");
     edge.expires_in_days = 365;
-    assert!(keys.create(&edge, T0).is_ok());
+    assert!(keys.create(&Actor::system(), &edge, T0).is_ok());
 }
 
 #[test]
@@ -79,7 +80,7 @@ fn only_the_hash_is_stored() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
     let keys = ApiKeys::new(store.clone(), policy());
-    let key = keys.create(&spec("app"), T0).unwrap();
+    let key = keys.create(&Actor::system(), &spec("app"), T0).unwrap();
     let body = &key.expose()[7..50];
     let hash = gembok_crypto::sha256(key.expose().as_bytes());
     let hash_hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
@@ -107,8 +108,8 @@ fn keys_are_listed_oldest_first_and_survive_a_restart() {
         let mut s = spec("support");
         s.note = Some("toko online".into());
         s.purposes = Some(vec!["shipping".into(), "service".into(), "service".into()]);
-        let a = keys.create(&s, T0).unwrap();
-        let b = keys.create(&spec("app"), T0 + 1).unwrap();
+        let a = keys.create(&Actor::system(), &s, T0).unwrap();
+        let b = keys.create(&Actor::system(), &spec("app"), T0 + 1).unwrap();
         (a, b)
     };
     let keys = ApiKeys::new(open(&dir), policy());

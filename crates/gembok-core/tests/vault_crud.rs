@@ -2,6 +2,7 @@
 
 mod common;
 
+use gembok_core::Actor;
 use gembok_core::{CoreError, ErrorKind, View, Visibility};
 use gembok_testdata::Generator;
 use serde_json::json;
@@ -12,18 +13,25 @@ fn create_get_plain_and_masked() {
     let id = t
         .vault
         .create(
+            &Actor::system(),
             "customers",
             &json!({"name": "Siti  Rahmawati", "email": "Siti.R@Gmail.com", "phone": "0812-3456-7890",
                     "nik": "3174054505900002", "postal_code": "12940"}),
         )
         .unwrap();
-    let rec = t.vault.get("customers", id, None, View::Plain).unwrap();
+    let rec = t
+        .vault
+        .get(&Actor::system(), "customers", id, None, View::Plain)
+        .unwrap();
     assert_eq!(rec.subject, id, "a customer is its own subject");
     assert_eq!(rec.fields["name"].as_str(), "Siti Rahmawati");
     assert_eq!(rec.fields["phone"].as_str(), "+6281234567890");
     assert!(rec.fields["email"].as_str().ends_with("@gmail.com"));
 
-    let masked = t.vault.get("customers", id, None, View::Masked).unwrap();
+    let masked = t
+        .vault
+        .get(&Actor::system(), "customers", id, None, View::Masked)
+        .unwrap();
     let nik = masked.fields["nik"].as_str();
     assert!(
         !nik.contains("450590"),
@@ -33,7 +41,13 @@ fn create_get_plain_and_masked() {
 
     let only = t
         .vault
-        .get("customers", id, Some(&["email"]), View::Plain)
+        .get(
+            &Actor::system(),
+            "customers",
+            id,
+            Some(&["email"]),
+            View::Plain,
+        )
         .unwrap();
     assert_eq!(only.fields.keys().collect::<Vec<_>>(), vec!["email"]);
 
@@ -46,7 +60,13 @@ fn create_get_plain_and_masked() {
     };
     let partial = t
         .vault
-        .get("customers", id, None, View::PerField(&hide_nik))
+        .get(
+            &Actor::system(),
+            "customers",
+            id,
+            None,
+            View::PerField(&hide_nik),
+        )
         .unwrap();
     assert!(!partial.fields.contains_key("nik"));
     assert!(partial.fields.contains_key("name"));
@@ -62,17 +82,22 @@ fn undeclared_missing_and_invalid_fields_are_refused() {
     let t = common::vault();
     let err = t
         .vault
-        .create("customers", &json!({"name": "Budi", "shoe_size": "42"}))
+        .create(
+            &Actor::system(),
+            "customers",
+            &json!({"name": "Budi", "shoe_size": "42"}),
+        )
         .unwrap_err();
     assert!(matches!(err, CoreError::UndeclaredField { ref field, .. } if field == "shoe_size"));
     let err = t
         .vault
-        .create("customers", &json!({"email": "a@b.co"}))
+        .create(&Actor::system(), "customers", &json!({"email": "a@b.co"}))
         .unwrap_err();
     assert!(matches!(err, CoreError::MissingField(ref f) if f == "name"));
     let err = t
         .vault
         .create(
+            &Actor::system(),
             "customers",
             &json!({"name": "Budi", "nik": "1074054505900002"}),
         )
@@ -81,10 +106,13 @@ fn undeclared_missing_and_invalid_fields_are_refused() {
     assert!(!err.to_string().contains("1074054505900002"));
     let err = t
         .vault
-        .create("customers", &json!({"name": 42}))
+        .create(&Actor::system(), "customers", &json!({"name": 42}))
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Invalid);
-    assert!(t.vault.create("nope", &json!({})).is_err());
+    assert!(t
+        .vault
+        .create(&Actor::system(), "nope", &json!({}))
+        .is_err());
     assert_eq!(t.vault.count("customers").unwrap(), 0);
 }
 
@@ -93,7 +121,7 @@ fn card_numbers_are_never_stored() {
     let t = common::vault();
     let c = t
         .vault
-        .create("customers", &json!({"name": "Budi"}))
+        .create(&Actor::system(), "customers", &json!({"name": "Budi"}))
         .unwrap();
     for items in [
         "kartu 4111 1111 1111 1111",
@@ -103,6 +131,7 @@ fn card_numbers_are_never_stored() {
         let err = t
             .vault
             .create(
+                &Actor::system(),
                 "orders",
                 &json!({"customer": c.to_string(), "amount": {"amount": 1000, "currency": "IDR"}, "items": items}),
             )
@@ -119,7 +148,10 @@ fn a_failed_batch_writes_nothing() {
     let mut g = Generator::new(7);
     let mut rows: Vec<_> = (0..50).map(|_| g.customer_json()).collect();
     rows[37]["email"] = json!("not-an-email");
-    let err = t.vault.create_batch("customers", &rows).unwrap_err();
+    let err = t
+        .vault
+        .create_batch(&Actor::system(), "customers", &rows)
+        .unwrap_err();
     match err {
         CoreError::Batch { errors, total } => {
             assert_eq!(total, 50);
@@ -131,7 +163,13 @@ fn a_failed_batch_writes_nothing() {
     }
     assert_eq!(t.vault.count("customers").unwrap(), 0);
     rows[37] = g.customer_json();
-    assert_eq!(t.vault.create_batch("customers", &rows).unwrap().len(), 50);
+    assert_eq!(
+        t.vault
+            .create_batch(&Actor::system(), "customers", &rows)
+            .unwrap()
+            .len(),
+        50
+    );
     assert_eq!(t.vault.count("customers").unwrap(), 50);
 }
 
@@ -140,18 +178,29 @@ fn find_uses_normalised_values_and_follows_updates() {
     let t = common::vault();
     let mut g = Generator::new(11);
     let rows: Vec<_> = (0..300).map(|_| g.customer_json()).collect();
-    let ids = t.vault.create_batch("customers", &rows).unwrap();
+    let ids = t
+        .vault
+        .create_batch(&Actor::system(), "customers", &rows)
+        .unwrap();
     let target = 123;
     let email = rows[target]["email"].as_str().unwrap().to_uppercase();
     let found = t
         .vault
-        .find("customers", "email", &email, None, View::Plain)
+        .find(
+            &Actor::system(),
+            "customers",
+            "email",
+            &email,
+            None,
+            View::Plain,
+        )
         .unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].id, ids[target]);
 
     t.vault
         .update(
+            &Actor::system(),
             "customers",
             ids[target],
             &json!({"email": "pindah@contoh.co.id"}),
@@ -159,44 +208,70 @@ fn find_uses_normalised_values_and_follows_updates() {
         .unwrap();
     assert!(t
         .vault
-        .find_ids("customers", "email", &email)
+        .find_ids(&Actor::system(), "customers", "email", &email)
         .unwrap()
         .is_empty());
     assert_eq!(
         t.vault
-            .find_ids("customers", "email", "pindah@contoh.co.id")
+            .find_ids(
+                &Actor::system(),
+                "customers",
+                "email",
+                "pindah@contoh.co.id"
+            )
             .unwrap(),
         vec![ids[target]]
     );
     t.vault
-        .update("customers", ids[target], &json!({"email": null}))
+        .update(
+            &Actor::system(),
+            "customers",
+            ids[target],
+            &json!({"email": null}),
+        )
         .unwrap();
     assert!(t
         .vault
-        .find_ids("customers", "email", "pindah@contoh.co.id")
+        .find_ids(
+            &Actor::system(),
+            "customers",
+            "email",
+            "pindah@contoh.co.id"
+        )
         .unwrap()
         .is_empty());
     let err = t
         .vault
-        .update("customers", ids[target], &json!({"name": null}))
+        .update(
+            &Actor::system(),
+            "customers",
+            ids[target],
+            &json!({"name": null}),
+        )
         .unwrap_err();
     assert!(matches!(err, CoreError::MissingField(_)));
-    let err = t.vault.find_ids("customers", "name", "Budi").unwrap_err();
+    let err = t
+        .vault
+        .find_ids(&Actor::system(), "customers", "name", "Budi")
+        .unwrap_err();
     assert!(matches!(err, CoreError::NotSearchable(_)));
 
-    t.vault.delete("customers", ids[0]).unwrap();
+    t.vault
+        .delete(&Actor::system(), "customers", ids[0])
+        .unwrap();
     assert!(matches!(
-        t.vault.get("customers", ids[0], None, View::Plain),
+        t.vault
+            .get(&Actor::system(), "customers", ids[0], None, View::Plain),
         Err(CoreError::NotFound)
     ));
     assert!(matches!(
-        t.vault.delete("customers", ids[0]),
+        t.vault.delete(&Actor::system(), "customers", ids[0]),
         Err(CoreError::NotFound)
     ));
     let phone = rows[0]["phone"].as_str().unwrap();
     assert!(!t
         .vault
-        .find_ids("customers", "phone", phone)
+        .find_ids(&Actor::system(), "customers", "phone", phone)
         .unwrap()
         .contains(&ids[0]));
 }
@@ -205,30 +280,39 @@ fn find_uses_normalised_values_and_follows_updates() {
 fn orders_name_their_subject_and_references_must_exist() {
     let t = common::vault();
     let mut g = Generator::new(3);
-    let c = t.vault.create("customers", &g.customer_json()).unwrap();
+    let c = t
+        .vault
+        .create(&Actor::system(), "customers", &g.customer_json())
+        .unwrap();
     let o = t
         .vault
-        .create("orders", &g.order_json(&c.to_string()))
+        .create(&Actor::system(), "orders", &g.order_json(&c.to_string()))
         .unwrap();
-    let rec = t.vault.get("orders", o, None, View::Plain).unwrap();
+    let rec = t
+        .vault
+        .get(&Actor::system(), "orders", o, None, View::Plain)
+        .unwrap();
     assert_eq!(rec.subject, c);
     assert_eq!(rec.to_json()["fields"]["amount"]["currency"], "IDR");
     assert_eq!(
         t.vault
-            .find_ids("orders", "customer", &c.to_string())
+            .find_ids(&Actor::system(), "orders", "customer", &c.to_string())
             .unwrap(),
         vec![o]
     );
 
     let ghost = gembok_types::RecordId::generate().to_string();
-    let err = t.vault.create("orders", &g.order_json(&ghost)).unwrap_err();
+    let err = t
+        .vault
+        .create(&Actor::system(), "orders", &g.order_json(&ghost))
+        .unwrap_err();
     assert!(
         matches!(err, CoreError::DanglingReference { .. }),
         "{err:?}"
     );
     let err = t
         .vault
-        .update("orders", o, &json!({"customer": ghost}))
+        .update(&Actor::system(), "orders", o, &json!({"customer": ghost}))
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Invalid);
 }
@@ -239,19 +323,35 @@ fn passwords_verify_but_never_read_back() {
     let id = t
         .vault
         .create(
+            &Actor::system(),
             "customers",
             &json!({"name": "Dewi", "password": "kopi-gayo-pagi-hari"}),
         )
         .unwrap();
     assert!(t
         .vault
-        .verify_password("customers", id, "password", "kopi-gayo-pagi-hari")
+        .verify_password(
+            &Actor::system(),
+            "customers",
+            id,
+            "password",
+            "kopi-gayo-pagi-hari"
+        )
         .unwrap());
     assert!(!t
         .vault
-        .verify_password("customers", id, "password", "kopi-gayo-pagi-hari!")
+        .verify_password(
+            &Actor::system(),
+            "customers",
+            id,
+            "password",
+            "kopi-gayo-pagi-hari!"
+        )
         .unwrap());
-    let rec = t.vault.get("customers", id, None, View::Plain).unwrap();
+    let rec = t
+        .vault
+        .get(&Actor::system(), "customers", id, None, View::Plain)
+        .unwrap();
     let shown = rec.fields["password"].as_str();
     assert!(
         !shown.contains("kopi") && !shown.contains("argon2"),
@@ -259,7 +359,7 @@ fn passwords_verify_but_never_read_back() {
     );
     assert!(t
         .vault
-        .verify_password("customers", id, "name", "x")
+        .verify_password(&Actor::system(), "customers", id, "name", "x")
         .is_err());
 }
 
@@ -268,12 +368,18 @@ fn list_pages_through_metadata() {
     let t = common::vault();
     let mut g = Generator::new(5);
     let rows: Vec<_> = (0..25).map(|_| g.customer_json()).collect();
-    let mut ids = t.vault.create_batch("customers", &rows).unwrap();
+    let mut ids = t
+        .vault
+        .create_batch(&Actor::system(), "customers", &rows)
+        .unwrap();
     ids.sort();
     let mut seen = Vec::new();
     let mut after = None;
     loop {
-        let page = t.vault.list("customers", after, 10).unwrap();
+        let page = t
+            .vault
+            .list(&Actor::system(), "customers", after, 10)
+            .unwrap();
         let Some(last) = page.last() else { break };
         after = Some(last.id);
         seen.extend(page.iter().map(|m| m.id));

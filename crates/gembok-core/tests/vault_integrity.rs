@@ -2,6 +2,7 @@
 
 mod common;
 
+use gembok_core::Actor;
 use gembok_core::{CoreError, ErrorKind, View};
 use gembok_crypto::MasterKey;
 use gembok_store::{Mutation, Store};
@@ -30,7 +31,11 @@ fn any_flipped_bit_is_an_integrity_error() {
     let t = common::vault();
     let id = t
         .vault
-        .create("customers", &json!({"name": "Agus Salim"}))
+        .create(
+            &Actor::system(),
+            "customers",
+            &json!({"name": "Agus Salim"}),
+        )
         .unwrap();
     let original = t
         .store
@@ -45,12 +50,15 @@ fn any_flipped_bit_is_an_integrity_error() {
         rewrite_field(t.store.as_ref(), "customers", id, &bad);
         let err = t
             .vault
-            .get("customers", id, None, View::Masked)
+            .get(&Actor::system(), "customers", id, None, View::Masked)
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Integrity, "bit {bit}: {err}");
     }
     rewrite_field(t.store.as_ref(), "customers", id, &original);
-    assert!(t.vault.get("customers", id, None, View::Plain).is_ok());
+    assert!(t
+        .vault
+        .get(&Actor::system(), "customers", id, None, View::Plain)
+        .is_ok());
 }
 
 #[test]
@@ -59,6 +67,7 @@ fn a_ciphertext_moved_to_another_record_or_field_fails() {
     let a = t
         .vault
         .create(
+            &Actor::system(),
             "customers",
             &json!({"name": "Agus", "email": "a@contoh.id"}),
         )
@@ -66,6 +75,7 @@ fn a_ciphertext_moved_to_another_record_or_field_fails() {
     let b = t
         .vault
         .create(
+            &Actor::system(),
             "customers",
             &json!({"name": "Budi", "email": "b@contoh.id"}),
         )
@@ -79,13 +89,19 @@ fn a_ciphertext_moved_to_another_record_or_field_fails() {
     let a_email = a_fields.iter().find(|f| f.name == "email").unwrap().clone();
     // Another record, same field.
     rewrite_field(t.store.as_ref(), "customers", b, &a_email);
-    let err = t.vault.get("customers", b, None, View::Plain).unwrap_err();
+    let err = t
+        .vault
+        .get(&Actor::system(), "customers", b, None, View::Plain)
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Integrity);
     // Same record, another field.
     let mut as_name = a_email.clone();
     as_name.name = "name".into();
     rewrite_field(t.store.as_ref(), "customers", a, &as_name);
-    let err = t.vault.get("customers", a, None, View::Plain).unwrap_err();
+    let err = t
+        .vault
+        .get(&Actor::system(), "customers", a, None, View::Plain)
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Integrity);
     assert!(!err.to_string().contains("contoh"));
 }
@@ -94,7 +110,7 @@ fn a_ciphertext_moved_to_another_record_or_field_fails() {
 fn a_wrong_master_key_is_named_and_reveals_nothing() {
     let t = common::vault();
     t.vault
-        .create("customers", &json!({"name": "Agus"}))
+        .create(&Actor::system(), "customers", &json!({"name": "Agus"}))
         .unwrap();
     let other = MasterKey::generate().unwrap();
     let err = gembok_core::Vault::open(t.store.clone(), other)
@@ -112,19 +128,26 @@ fn rotation_of_data_and_master_keys_keeps_every_value() {
     let rows: Vec<_> = (0..10_000).map(|_| g.customer_json()).collect();
     let mut ids = Vec::new();
     for chunk in rows.chunks(2_000) {
-        ids.extend(t.vault.create_batch("customers", chunk).unwrap());
+        ids.extend(
+            t.vault
+                .create_batch(&Actor::system(), "customers", chunk)
+                .unwrap(),
+        );
     }
     let before: Vec<_> = ids
         .iter()
         .map(|id| {
             t.vault
-                .get("customers", *id, None, View::Plain)
+                .get(&Actor::system(), "customers", *id, None, View::Plain)
                 .unwrap()
                 .to_json()
         })
         .collect();
     let mut calls = 0;
-    let report = t.vault.rotate_data_keys(&mut |_, _| calls += 1).unwrap();
+    let report = t
+        .vault
+        .rotate_data_keys(&Actor::system(), &mut |_, _| calls += 1)
+        .unwrap();
     assert_eq!(report.reencrypted, 10_000);
     assert!(calls > 1);
     assert!(
@@ -143,7 +166,7 @@ fn rotation_of_data_and_master_keys_keeps_every_value() {
 
     let new_key_path = t.dir.path().join("master2.key");
     let new_master = MasterKey::create_file(&new_key_path).unwrap();
-    t.vault.rotate_master(new_master).unwrap();
+    t.vault.rotate_master(&Actor::system(), new_master).unwrap();
     // The old key no longer opens the vault; the new one does, with every value equal.
     assert!(common::reopen(&t).is_err());
     let reopened = gembok_core::Vault::open(
@@ -153,14 +176,16 @@ fn rotation_of_data_and_master_keys_keeps_every_value() {
     .unwrap();
     for (id, want) in ids.iter().zip(&before) {
         let got = reopened
-            .get("customers", *id, None, View::Plain)
+            .get(&Actor::system(), "customers", *id, None, View::Plain)
             .unwrap()
             .to_json();
         assert_eq!(&got, want);
     }
     let email = before[42]["fields"]["email"].as_str().unwrap();
     assert_eq!(
-        reopened.find_ids("customers", "email", email).unwrap(),
+        reopened
+            .find_ids(&Actor::system(), "customers", "email", email)
+            .unwrap(),
         vec![ids[42]]
     );
 }
@@ -170,7 +195,9 @@ fn database_files_hold_no_plaintext() {
     let t = common::vault();
     let mut g = Generator::new(2024);
     let rows: Vec<_> = (0..200).map(|_| g.customer_json()).collect();
-    t.vault.create_batch("customers", &rows).unwrap();
+    t.vault
+        .create_batch(&Actor::system(), "customers", &rows)
+        .unwrap();
     let mut needles = Vec::new();
     for row in &rows {
         for (field, raw) in row.as_object().unwrap() {
@@ -208,18 +235,23 @@ fn schema_changes_add_index_and_drop_with_consent() {
     let t = common::vault();
     let mut g = Generator::new(8);
     let rows: Vec<_> = (0..40).map(|_| g.customer_json()).collect();
-    let ids = t.vault.create_batch("customers", &rows).unwrap();
+    let ids = t
+        .vault
+        .create_batch(&Actor::system(), "customers", &rows)
+        .unwrap();
     // Make npwp searchable: the index is built from stored values.
     let searchable = gembok_core::DEFAULT_SCHEMA.replace(
         "[collections.customers.fields.npwp]\ntype = \"npwp\"\nclass = \"sensitive\"\npurposes = [\"tax\"]",
         "[collections.customers.fields.npwp]\ntype = \"npwp\"\nclass = \"sensitive\"\npurposes = [\"tax\"]\nsearchable = true",
     );
     assert_ne!(searchable, gembok_core::DEFAULT_SCHEMA);
-    t.vault.apply_schema(&searchable, false).unwrap();
+    t.vault
+        .apply_schema(&Actor::system(), &searchable, false)
+        .unwrap();
     let npwp = rows[5]["npwp"].as_str().unwrap();
     assert!(t
         .vault
-        .find_ids("customers", "npwp", npwp)
+        .find_ids(&Actor::system(), "customers", "npwp", npwp)
         .unwrap()
         .contains(&ids[5]));
     // Dropping a field needs consent, then purges it.
@@ -227,15 +259,21 @@ fn schema_changes_add_index_and_drop_with_consent() {
         "[collections.customers.fields.birth_date]\ntype = \"date\"\nclass = \"identity\"\npurposes = [\"identity_verification\"]\n",
         "",
     );
-    let err = t.vault.apply_schema(&dropped, false).unwrap_err();
+    let err = t
+        .vault
+        .apply_schema(&Actor::system(), &dropped, false)
+        .unwrap_err();
     assert!(matches!(err, CoreError::SchemaChange(_)));
-    t.vault.apply_schema(&dropped, true).unwrap();
+    t.vault
+        .apply_schema(&Actor::system(), &dropped, true)
+        .unwrap();
     assert_eq!(t.vault.info().schema_version, 3);
     let raw = t.store.get("customers", &[ids[0]], None).unwrap().remove(0);
     assert!(raw.fields.iter().all(|f| f.name != "birth_date"));
     let err = t
         .vault
         .create(
+            &Actor::system(),
             "customers",
             &json!({"name": "Budi", "birth_date": "1990-01-01"}),
         )

@@ -12,6 +12,7 @@
 //!  │   ├─ data key  -> HKDF per record -> RecordCipher seal.rs
 //!  │   └─ index key -> HKDF per field  -> BlindIndexer blind.rs
 //!  └─ derive_key(purpose) for keys that follow the master key
+//!      └─ "audit-signing/v1" -> Ed25519 seed -> AuditSigner  audit_sign.rs
 //! password hashing (Argon2id, PHC strings)             password.rs
 //! ```
 //!
@@ -26,6 +27,7 @@
 //!   value needs.
 //! - [`BlindIndexer`]: `new(index_key, collection, field)`, `digest` (16 bytes).
 //! - [`password`]: `hash`, `verify`, `needs_rehash` (Argon2id, PHC strings).
+//! - [`AuditSigner`] / [`AuditPublicKey`]: Ed25519 signatures on audit checkpoints.
 //! - [`constant_time_eq`], [`random_bytes`], [`sha256`], [`Zeroizing`].
 //!
 //! Each module's docs give its exact byte formats. Secret types (`MasterKey`,
@@ -34,6 +36,7 @@
 //! ciphertext into an error ([`CryptoError`]).
 #![forbid(unsafe_code)]
 
+mod audit_sign;
 mod blind;
 mod error;
 mod keyfile;
@@ -48,10 +51,11 @@ mod kat_tests;
 #[cfg(test)]
 mod seal_tests;
 
+pub use audit_sign::{AuditPublicKey, AuditSigner};
 pub use blind::BlindIndexer;
 pub use error::CryptoError;
 pub use keys::{constant_time_eq, random_bytes, SecretKey};
 pub use master::MasterKey;
-pub use primitives::sha256;
+pub use primitives::{sha256, sha256_parts};
 pub use seal::{sealed_key_version, RecordCipher};
 pub use zeroize::Zeroizing;

@@ -106,6 +106,18 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     out
 }
 
+/// SHA-256 of the concatenation of `parts`, without building the concatenation (the
+/// audit chain hashes a previous hash, a position and a body this way).
+pub fn sha256_parts(parts: &[&[u8]]) -> [u8; 32] {
+    let mut ctx = digest::Context::new(&digest::SHA256);
+    for p in parts {
+        ctx.update(p);
+    }
+    let mut out = [0u8; 32];
+    out.copy_from_slice(ctx.finish().as_ref());
+    out
+}
+
 /// Fills `buf` from the system CSPRNG (aws-lc's DRBG, seeded by the OS).
 pub(crate) fn fill_random(buf: &mut [u8]) -> Result<(), CryptoError> {
     rand::fill(buf).map_err(|_| CryptoError::Rng)

@@ -187,6 +187,14 @@ impl From<CoreError> for ApiError {
                 "the request conflicts with the current state of the vault",
             ),
             ErrorKind::Integrity => ApiError::internal(&e),
+            ErrorKind::Unavailable => {
+                tracing::error!("audit log cannot be written; refusing personal-data request");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "audit_unavailable",
+                    "the audit log cannot be written, so personal data is not served; retry later",
+                )
+            }
             ErrorKind::Internal => match &e {
                 CoreError::Store(StoreError::Unavailable(_)) => ApiError::unavailable(&e),
                 _ => ApiError::internal(&e),

@@ -11,6 +11,7 @@
 //! same code can run against CockroachDB or YugabyteDB.
 #![forbid(unsafe_code)]
 
+mod audit;
 mod blind;
 mod config;
 mod errors;

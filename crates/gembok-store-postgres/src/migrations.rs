@@ -71,6 +71,33 @@ const STEPS: &[&str] = &[
         body BYTEA NOT NULL,
         PRIMARY KEY (kind, id)
     );"#,
+    // 2: the audit chain. Each event keeps its refs as one BYTEA of 16-byte ids, so
+    // reading it needs no join and pruning finds its `audit_refs` rows by primary
+    // key; the indexes serve the reader's filters newest first.
+    r#"CREATE TABLE audit_events (
+        seq       BIGINT PRIMARY KEY,
+        time      BIGINT NOT NULL,
+        principal TEXT COLLATE "C" NOT NULL,
+        action    TEXT COLLATE "C" NOT NULL,
+        refs      BYTEA  NOT NULL CHECK (length(refs) % 16 = 0),
+        body      BYTEA  NOT NULL,
+        hash      BYTEA  NOT NULL
+    );
+    CREATE INDEX audit_events_by_principal ON audit_events (principal, seq);
+    CREATE INDEX audit_events_by_action ON audit_events (action, seq);
+    CREATE INDEX audit_events_by_time ON audit_events (time);
+    CREATE TABLE audit_refs (
+        record BYTEA  NOT NULL CHECK (length(record) = 16),
+        seq    BIGINT NOT NULL,
+        PRIMARY KEY (record, seq)
+    );
+    CREATE TABLE audit_checkpoints (
+        seq       BIGINT PRIMARY KEY,
+        hash      BYTEA  NOT NULL,
+        time      BIGINT NOT NULL,
+        key_id    TEXT   NOT NULL,
+        signature BYTEA  NOT NULL
+    );"#,
 ];
 
 const BOOKKEEPING: &str = "CREATE TABLE IF NOT EXISTS gembok_migrations (

@@ -5,9 +5,12 @@ use crate::config::{describe_hosts, Target};
 use crate::errors::map;
 use crate::field_ids::FieldIds;
 use crate::pool::Pool;
-use crate::{migrations, read, retry, write};
+use crate::{audit, migrations, read, retry, write};
 use gembok_store::StoreError;
-use gembok_store::{KeyRecord, Mutation, RecordMeta, SchemaVersion, SealedRecord, Store};
+use gembok_store::{
+    AuditCheckpoint, AuditQuery, AuditRow, KeyRecord, Mutation, RecordMeta, SchemaVersion,
+    SealedRecord, Store,
+};
 use gembok_types::RecordId;
 
 /// Connections kept at most. The server calls the store from a bounded set of
@@ -182,5 +185,34 @@ impl Store for PostgresStore {
                 "schema version in gembok_migrations is not the one this code wrote",
             ))
         }
+    }
+
+    fn audit_head(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        retry::read(&self.pool, audit::head)
+    }
+
+    fn audit_events(&self, after: u64, limit: usize) -> Result<Vec<AuditRow>, StoreError> {
+        retry::read(&self.pool, |c| audit::events(c, after, limit))
+    }
+
+    fn audit_query(
+        &self,
+        query: &AuditQuery,
+        before: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<AuditRow>, StoreError> {
+        retry::read(&self.pool, |c| audit::query(c, query, before, limit))
+    }
+
+    fn audit_checkpoints(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<AuditCheckpoint>, StoreError> {
+        retry::read(&self.pool, |c| audit::checkpoints(c, after, limit))
+    }
+
+    fn audit_seq_before(&self, before: i64) -> Result<Option<u64>, StoreError> {
+        retry::read(&self.pool, |c| audit::seq_before(c, before))
     }
 }

@@ -2,6 +2,7 @@
 //! SERIALIZABLE transaction that [`crate::PostgresStore`]'s `apply` opens (and may
 //! repeat) for a whole slice.
 
+use crate::audit;
 use crate::blind::{self, IndexWriter};
 use crate::errors::{conflict_on_unique, record_id, Failure};
 use crate::field_ids::FieldIds;
@@ -111,6 +112,9 @@ fn apply_one<'m, S: Sql>(
             .execute("DELETE FROM docs WHERE kind = $1 AND id = $2", &[kind, id])
             .map(drop)
             .map_err(Failure::from),
+        Mutation::AppendAudit(row) => audit::append(tx, row),
+        Mutation::PutAuditCheckpoint(checkpoint) => audit::put_checkpoint(tx, checkpoint),
+        Mutation::PruneAudit { through } => audit::prune(tx, *through),
     }
 }
 

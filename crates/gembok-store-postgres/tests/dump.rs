@@ -3,6 +3,7 @@
 
 mod common;
 
+use gembok_core::Actor;
 use gembok_core::{Vault, DEFAULT_SCHEMA};
 use gembok_crypto::MasterKey;
 use gembok_testdata::Generator;
@@ -15,7 +16,9 @@ fn pg_dump_holds_no_plaintext() {
     let vault = Vault::initialize(store, MasterKey::generate().unwrap(), DEFAULT_SCHEMA).unwrap();
     let mut g = Generator::new(2026);
     let rows: Vec<_> = (0..200).map(|_| g.customer_json()).collect();
-    vault.create_batch("customers", &rows).unwrap();
+    vault
+        .create_batch(&Actor::system(), "customers", &rows)
+        .unwrap();
 
     let mut needles = Vec::new();
     let schema = vault.schema();

@@ -36,7 +36,7 @@ fn migration_is_idempotent() {
     let expected: Vec<i64> = (1..=i64::from(schema_version())).collect();
     assert_eq!(applied(&db), expected);
     let count = tables(&db);
-    assert_eq!(count, 9, "8 tables of the schema plus gembok_migrations");
+    assert_eq!(count, 12, "11 tables of the schema plus gembok_migrations");
     drop(first);
     for _ in 0..3 {
         let again = db.store();

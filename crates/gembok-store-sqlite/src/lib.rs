@@ -11,6 +11,8 @@
 //! deleting it needs no second index on the blind index.
 #![forbid(unsafe_code)]
 
+mod audit_read;
+mod audit_write;
 mod blind;
 mod connection;
 mod docs;

@@ -5,9 +5,12 @@ use crate::connection::{self, ConnectionSettings};
 use crate::errors::map;
 use crate::field_ids::FieldIds;
 use crate::pool::ReaderPool;
-use crate::{docs, migrations, read, search, write};
+use crate::{audit_read, docs, migrations, read, search, write};
 use gembok_store::StoreError;
-use gembok_store::{KeyRecord, Mutation, RecordMeta, SchemaVersion, SealedRecord, Store};
+use gembok_store::{
+    AuditCheckpoint, AuditQuery, AuditRow, KeyRecord, Mutation, RecordMeta, SchemaVersion,
+    SealedRecord, Store,
+};
 use gembok_types::RecordId;
 use rusqlite::{Connection, TransactionBehavior};
 use std::ffi::OsString;
@@ -198,5 +201,34 @@ impl Store for SqliteStore {
 
     fn check_integrity(&self) -> Result<(), StoreError> {
         read::check_integrity(&self.readers.get())
+    }
+
+    fn audit_head(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        audit_read::head(&self.readers.get())
+    }
+
+    fn audit_events(&self, after: u64, limit: usize) -> Result<Vec<AuditRow>, StoreError> {
+        audit_read::events(&self.readers.get(), after, limit)
+    }
+
+    fn audit_query(
+        &self,
+        query: &AuditQuery,
+        before: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<AuditRow>, StoreError> {
+        audit_read::query(&self.readers.get(), query, before, limit)
+    }
+
+    fn audit_checkpoints(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<AuditCheckpoint>, StoreError> {
+        audit_read::checkpoints(&self.readers.get(), after, limit)
+    }
+
+    fn audit_seq_before(&self, before: i64) -> Result<Option<u64>, StoreError> {
+        audit_read::seq_before(&self.readers.get(), before)
     }
 }

@@ -1,6 +1,7 @@
 //! The write half of the store: every [`Mutation`] as SQL, run inside the one
 //! `IMMEDIATE` transaction that [`crate::SqliteStore`] opens for a whole slice.
 
+use crate::audit_write;
 use crate::blind::{self, IndexWriter};
 use crate::docs;
 use crate::errors::{map, map_conflict, record_id};
@@ -87,6 +88,9 @@ fn apply_one<'m>(
         .map(drop),
         Mutation::PutDoc { kind, id, body } => docs::put(conn, kind, id, body),
         Mutation::DeleteDoc { kind, id } => docs::delete(conn, kind, id),
+        Mutation::AppendAudit(row) => audit_write::append(conn, row),
+        Mutation::PutAuditCheckpoint(checkpoint) => audit_write::put_checkpoint(conn, checkpoint),
+        Mutation::PruneAudit { through } => audit_write::prune(conn, *through),
     }
 }
 

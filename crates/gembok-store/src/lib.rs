@@ -9,6 +9,7 @@
 //! exposes the one conformance suite that every backend runs.
 #![forbid(unsafe_code)]
 
+mod audit;
 pub mod codec;
 mod error;
 pub mod field_ids;
@@ -18,6 +19,7 @@ mod store;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
+pub use audit::{AuditCheckpoint, AuditQuery, AuditRow};
 pub use error::StoreError;
 pub use model::{
     IndexEntry, KeyRecord, Mutation, RecordMeta, SchemaVersion, SealedField, SealedRecord,

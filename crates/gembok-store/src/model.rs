@@ -5,6 +5,8 @@
 
 use gembok_types::RecordId;
 
+use crate::{AuditCheckpoint, AuditRow};
+
 /// One sealed field value: the ciphertext already names its key version inside, the
 /// copy here lets the store find records that still use an old version without opening
 /// anything.
@@ -140,4 +142,11 @@ pub enum Mutation {
     },
     /// Remove a document; removing one that does not exist changes nothing.
     DeleteDoc { kind: String, id: String },
+    /// Append one audit event; `Conflict` if its `seq` exists.
+    AppendAudit(AuditRow),
+    /// Store a signed checkpoint, replacing one at the same `seq`.
+    PutAuditCheckpoint(AuditCheckpoint),
+    /// Remove every audit event with `seq <= through`, with their refs, and every
+    /// checkpoint with `seq <= through` (audit retention; the caller keeps an anchor).
+    PruneAudit { through: u64 },
 }

@@ -6,7 +6,10 @@
 //! database; [`Store::apply`] is the only way to change anything, so that a record, its
 //! index entries and (later) its audit event commit together.
 
-use crate::{KeyRecord, Mutation, RecordMeta, SchemaVersion, SealedRecord, StoreError};
+use crate::{
+    AuditCheckpoint, AuditQuery, AuditRow, KeyRecord, Mutation, RecordMeta, SchemaVersion,
+    SealedRecord, StoreError,
+};
 use gembok_types::RecordId;
 
 /// A backend that keeps sealed records. Implementations must be safe to share between
@@ -99,4 +102,31 @@ pub trait Store: Send + Sync {
     /// Check the physical integrity of the database (for SQLite `PRAGMA
     /// integrity_check`); `Err(Integrity)` when it fails.
     fn check_integrity(&self) -> Result<(), StoreError>;
+
+    /// The last audit event's `(seq, hash)`, or `None` when no event is stored.
+    fn audit_head(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError>;
+
+    /// Up to `limit` audit events with `seq > after`, oldest first (verification and
+    /// export walk the chain with these).
+    fn audit_events(&self, after: u64, limit: usize) -> Result<Vec<AuditRow>, StoreError>;
+
+    /// Up to `limit` audit events matching `query` with `seq < before` (all when
+    /// `None`), newest first (cursor pagination for readers).
+    fn audit_query(
+        &self,
+        query: &AuditQuery,
+        before: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<AuditRow>, StoreError>;
+
+    /// Up to `limit` checkpoints with `seq > after`, oldest first.
+    fn audit_checkpoints(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<AuditCheckpoint>, StoreError>;
+
+    /// The highest `seq` among events with `time < before`, if any (retention finds
+    /// where to prune with this).
+    fn audit_seq_before(&self, before: i64) -> Result<Option<u64>, StoreError>;
 }

@@ -53,6 +53,20 @@ impl FromStr for RecordId {
     }
 }
 
+/// As its hyphenated text, so audit events and API bodies show the same spelling.
+impl serde::Serialize for RecordId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RecordId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,6 +86,15 @@ mod tests {
         let b = RecordId::generate();
         // The last 8 bytes are random: consecutive ids differ there.
         assert_ne!(a.as_bytes()[8..], b.as_bytes()[8..]);
+    }
+
+    #[test]
+    fn serde_uses_the_text_form() {
+        let a = RecordId::generate();
+        let json = serde_json::to_string(&a).unwrap();
+        assert_eq!(json, format!("\"{a}\""));
+        assert_eq!(serde_json::from_str::<RecordId>(&json).unwrap(), a);
+        assert!(serde_json::from_str::<RecordId>("\"nope\"").is_err());
     }
 
     #[test]

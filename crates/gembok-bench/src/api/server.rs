@@ -8,6 +8,7 @@
 //! the load generator's; its idle blocking threads are kept for the whole run so that
 //! the CPU they used is still readable at the end of a phase.
 
+use gembok_core::Actor;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -76,7 +77,7 @@ pub fn start(plan: &ApiPlan) -> Result<BenchServer> {
     let data = data::generate(plan.customers, plan.seed)?;
     let mut ids = Vec::with_capacity(data.len());
     for chunk in data.json.chunks(PRELOAD_BATCH) {
-        ids.extend(vault.create_batch(COLLECTION, chunk)?);
+        ids.extend(vault.create_batch(&Actor::system(), COLLECTION, chunk)?);
     }
     let policy = Arc::new(Policy::builtin());
     let gate = Arc::new(Gate::new(Arc::new(vault), Arc::clone(&policy)));
@@ -86,7 +87,7 @@ pub fn start(plan: &ApiPlan) -> Result<BenchServer> {
         expires_in_days: 1,
         ..ApiKeySpec::default()
     };
-    let key = keys.create(&spec, now_ms())?;
+    let key = keys.create(&Actor::system(), &spec, now_ms())?;
 
     let (cert, tls_key, _) = generate_self_signed(&dir.path().join("tls"))?;
     let config = ServerConfig {

@@ -3,6 +3,7 @@
 
 use anyhow::{bail, Result};
 use gembok_core::apikeys::{ApiKeySpec, MAX_EXPIRY_DAYS};
+use gembok_core::Actor;
 use serde_json::json;
 
 use crate::cli::{ApiKeyCommand, OutputFormat};
@@ -29,7 +30,7 @@ pub fn run(dir: &VaultDir, out: OutputFormat, command: ApiKeyCommand) -> Result<
                 allow_ips: allow_ip,
                 note,
             };
-            let issued = keys.create(&spec, now)?;
+            let issued = keys.create(&Actor::local_operator(), &spec, now)?;
             emit(
                 out,
                 &json!({"id": issued.id, "key": issued.expose(), "expires_at": issued.expires_at}),
@@ -60,7 +61,7 @@ pub fn run(dir: &VaultDir, out: OutputFormat, command: ApiKeyCommand) -> Result<
             });
         }
         ApiKeyCommand::Rotate { id, grace_hours } => {
-            let issued = keys.rotate(&id, grace_hours, now)?;
+            let issued = keys.rotate(&Actor::local_operator(), &id, grace_hours, now)?;
             emit(
                 out,
                 &json!({"id": issued.id, "key": issued.expose(), "expires_at": issued.expires_at, "replaces": id}),
@@ -74,13 +75,13 @@ pub fn run(dir: &VaultDir, out: OutputFormat, command: ApiKeyCommand) -> Result<
             );
         }
         ApiKeyCommand::Revoke { id } => {
-            keys.revoke(&id, now)?;
+            keys.revoke(&Actor::local_operator(), &id, now)?;
             emit(out, &json!({"id": id, "revoked": true}), || {
                 format!("revoked {id}")
             });
         }
         ApiKeyCommand::RevokeAll => {
-            let n = keys.revoke_all(now)?;
+            let n = keys.revoke_all(&Actor::local_operator(), now)?;
             emit(out, &json!({"revoked": n}), || format!("revoked {n} keys"));
         }
     }

@@ -2,6 +2,7 @@
 //! Indonesian customers, a search by e-mail, a masked and a plain read, and proof that
 //! the database files hold none of the values in clear.
 
+use gembok_core::Actor;
 use std::path::Path;
 use std::time::Instant;
 
@@ -43,7 +44,7 @@ pub fn run(out: OutputFormat, customers: usize, keep: Option<&Path>) -> Result<(
     let bar = ProgressBar::new(customers as u64);
     let mut ids = Vec::with_capacity(customers);
     for chunk in rows.chunks(1000) {
-        ids.extend(vault.create_batch("customers", chunk)?);
+        ids.extend(vault.create_batch(&Actor::local_operator(), "customers", chunk)?);
         bar.inc(chunk.len() as u64);
     }
     bar.finish_and_clear();
@@ -59,14 +60,20 @@ pub fn run(out: OutputFormat, customers: usize, keep: Option<&Path>) -> Result<(
         .as_str()
         .unwrap_or_default()
         .to_uppercase();
-    let found = vault.find_ids("customers", "email", &email)?;
+    let found = vault.find_ids(&Actor::local_operator(), "customers", "email", &email)?;
     say("3. Searched customers by e-mail, typed in capitals (the blind index sees the normalised value)");
     say(&format!("   matches: {}", found.len()));
     let Some(id) = found.first().copied() else {
         bail!("the demo customer was not found by e-mail");
     };
-    let masked = vault.get("customers", id, None, View::Masked)?;
-    let plain = vault.get("customers", id, None, View::Plain)?;
+    let masked = vault.get(
+        &Actor::local_operator(),
+        "customers",
+        id,
+        None,
+        View::Masked,
+    )?;
+    let plain = vault.get(&Actor::local_operator(), "customers", id, None, View::Plain)?;
     say("4. What a support agent sees (masked):");
     say(&indent(&record_text(&masked)));
     say("   What the owner sees (plain):");

@@ -1,6 +1,7 @@
 //! `gembok keys rotate|rotate-master`.
 
 use anyhow::Result;
+use gembok_core::Actor;
 use gembok_crypto::MasterKey;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
@@ -19,7 +20,7 @@ pub fn run(dir: &VaultDir, out: OutputFormat, command: KeysCommand) -> Result<()
                 ProgressStyle::with_template("re-encrypting {bar:40} {pos}/{len} records ({eta})")
                     .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
-            let report = vault.rotate_data_keys(&mut |done, total| {
+            let report = vault.rotate_data_keys(&Actor::local_operator(), &mut |done, total| {
                 bar.set_length(total);
                 bar.set_position(done);
             })?;
@@ -51,7 +52,7 @@ pub fn run(dir: &VaultDir, out: OutputFormat, command: KeysCommand) -> Result<()
             let old_path = dir.key_path()?;
             let new_master = MasterKey::create_file(&new_key_file)?;
             let new_id = new_master.key_id();
-            vault.rotate_master(new_master)?;
+            vault.rotate_master(&Actor::local_operator(), new_master)?;
             dir.set_key_path(&new_key_file)?;
             emit(
                 out,

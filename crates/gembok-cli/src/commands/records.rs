@@ -1,5 +1,6 @@
 //! Record commands: put, get, find, update, delete.
 
+use gembok_core::Actor;
 use std::io::{BufRead, BufReader, Read, Write};
 
 use anyhow::{Context, Result};
@@ -40,8 +41,10 @@ pub fn put(
         d => {
             let value: Value = parse_json(d)?;
             let ids = match &value {
-                Value::Array(rows) => vault.create_batch(collection, rows)?,
-                _ => vec![vault.create(collection, &value)?],
+                Value::Array(rows) => {
+                    vault.create_batch(&Actor::local_operator(), collection, rows)?
+                }
+                _ => vec![vault.create(&Actor::local_operator(), collection, &value)?],
             };
             for id in ids {
                 emit(out, &json!({ "id": id.to_string() }), || id.to_string());
@@ -100,9 +103,13 @@ fn commit(
     first_line: usize,
     written: usize,
 ) -> Result<usize> {
-    let ids = vault.create_batch(collection, rows).with_context(|| {
-        format!("batch starting at line {first_line} refused; {written} records written before it")
-    })?;
+    let ids = vault
+        .create_batch(&Actor::local_operator(), collection, rows)
+        .with_context(|| {
+            format!(
+                "batch starting at line {first_line} refused; {written} records written before it"
+            )
+        })?;
     let mut stdout = std::io::stdout().lock();
     for id in &ids {
         match out {
@@ -125,7 +132,13 @@ pub fn get(
     let vault = dir.open()?;
     let id = parse_id(id)?;
     let names: Option<Vec<&str>> = fields.map(|f| f.iter().map(String::as_str).collect());
-    let rec = vault.get(collection, id, names.as_deref(), view(masked))?;
+    let rec = vault.get(
+        &Actor::local_operator(),
+        collection,
+        id,
+        names.as_deref(),
+        view(masked),
+    )?;
     emit(out, &rec.to_json(), || record_text(&rec));
     Ok(())
 }
@@ -143,7 +156,14 @@ pub fn find(
         .split_once('=')
         .ok_or_else(|| fail(INVALID, "the query must be FIELD=VALUE"))?;
     let names: Option<Vec<&str>> = fields.map(|f| f.iter().map(String::as_str).collect());
-    let found = vault.find(collection, field, value, names.as_deref(), view(masked))?;
+    let found = vault.find(
+        &Actor::local_operator(),
+        collection,
+        field,
+        value,
+        names.as_deref(),
+        view(masked),
+    )?;
     let json = Value::Array(found.iter().map(|r| r.to_json()).collect());
     emit(out, &json, || {
         if found.is_empty() {
@@ -165,7 +185,7 @@ pub fn update(
     let vault = dir.open()?;
     let id = parse_id(id)?;
     let value = parse_json(data)?;
-    vault.update(collection, id, &value)?;
+    vault.update(&Actor::local_operator(), collection, id, &value)?;
     emit(
         out,
         &json!({ "id": id.to_string(), "updated": true }),
@@ -177,7 +197,7 @@ pub fn update(
 pub fn delete(dir: &VaultDir, out: OutputFormat, collection: &str, id: &str) -> Result<()> {
     let vault = dir.open()?;
     let id = parse_id(id)?;
-    vault.delete(collection, id)?;
+    vault.delete(&Actor::local_operator(), collection, id)?;
     emit(
         out,
         &json!({ "id": id.to_string(), "deleted": true }),

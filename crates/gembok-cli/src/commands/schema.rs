@@ -1,6 +1,7 @@
 //! `gembok schema check|apply`.
 
 use anyhow::{Context, Result};
+use gembok_core::Actor;
 use gembok_core::{Schema, SchemaDiff};
 use serde_json::json;
 
@@ -40,7 +41,7 @@ pub fn run(dir: &VaultDir, out: OutputFormat, command: SchemaCommand) -> Result<
         SchemaCommand::Apply { file, allow_drop } => {
             let text = read(&file)?;
             let vault = dir.open()?;
-            let diff = vault.apply_schema(&text, allow_drop)?;
+            let diff = vault.apply_schema(&Actor::local_operator(), &text, allow_drop)?;
             if !diff.is_empty() {
                 std::fs::write(dir.schema_path(), &text)?;
             }

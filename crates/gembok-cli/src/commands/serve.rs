@@ -2,6 +2,7 @@
 //! directory it creates one (key file, schema, TLS certificate) and prints a first owner
 //! API key once.
 
+use gembok_core::Actor;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -64,7 +65,7 @@ pub fn run(dir: &VaultDir, opts: ServeOptions) -> Result<()> {
             println!("  metrics: http://{m}/metrics (this machine only)");
         }
         if first_key.is_some() {
-            let issued = keys.create(
+            let issued = keys.create(&Actor::local_operator(), 
                 &ApiKeySpec {
                     role: "owner".into(),
                     expires_in_days: 30,

@@ -43,6 +43,7 @@ pub fn action_allowed(role: &Role, action: Action, collection: Option<&str>) -> 
         Action::SchemaRead => role.schema_read,
         Action::SchemaWrite => role.schema_write,
         Action::ManageKeys => role.manage_keys,
+        Action::AuditRead => role.audit_read,
         record_action => {
             let test = |r: &CollectionRights| match record_action {
                 Action::Read | Action::Search | Action::List => r.reads_anything(),

@@ -59,7 +59,27 @@ impl Gate {
         Ok(())
     }
 
+    /// The audit log (for the front end's own events, such as failed logins, and for
+    /// scheduled checkpoints and retention).
+    pub fn audit(&self) -> &std::sync::Arc<crate::AuditLog> {
+        self.vault.audit()
+    }
+
+    /// [`Gate::authorize`] for the gate's own methods; a refusal is audited.
     pub(super) fn check(
+        &self,
+        p: &Principal,
+        action: Action,
+        collection: Option<&str>,
+    ) -> Result<&Role, Denied> {
+        let decided = self.decide(p, action, collection);
+        if let Err(d) = &decided {
+            self.note_denied(p, None, action, collection, d);
+        }
+        decided
+    }
+
+    fn decide(
         &self,
         p: &Principal,
         action: Action,
@@ -98,6 +118,18 @@ impl Gate {
         purposes: Option<&[String]>,
     ) -> Result<(), AccessError> {
         self.check(p, Action::ManageKeys, None)?;
+        self.audited(p, None, Action::ManageKeys, None, || {
+            self.check_grant(p, role, collections, purposes)
+        })
+    }
+
+    fn check_grant(
+        &self,
+        p: &Principal,
+        role: &str,
+        collections: Option<&[String]>,
+        purposes: Option<&[String]>,
+    ) -> Result<(), AccessError> {
         if !self.policy.may_grant(p.role.as_str(), role) {
             let shown =
                 super::RoleName::parse(role).map_or_else(|_| "?".to_owned(), |r| r.to_string());
@@ -130,7 +162,9 @@ impl Gate {
         input: &Value,
     ) -> Result<RecordId, AccessError> {
         self.check(p, Action::Create, Some(collection))?;
-        Ok(self.vault.create(collection, input)?)
+        self.audited(p, None, Action::Create, Some(collection), || {
+            Ok(self.vault.create(&p.actor(None), collection, input)?)
+        })
     }
 
     /// Create many records (all or nothing).
@@ -141,7 +175,11 @@ impl Gate {
         inputs: &[Value],
     ) -> Result<Vec<RecordId>, AccessError> {
         self.check(p, Action::Create, Some(collection))?;
-        Ok(self.vault.create_batch(collection, inputs)?)
+        self.audited(p, None, Action::Create, Some(collection), || {
+            Ok(self
+                .vault
+                .create_batch(&p.actor(None), collection, inputs)?)
+        })
     }
 
     /// Change some fields of a record.
@@ -153,13 +191,17 @@ impl Gate {
         input: &Value,
     ) -> Result<(), AccessError> {
         self.check(p, Action::Update, Some(collection))?;
-        Ok(self.vault.update(collection, id, input)?)
+        self.audited(p, None, Action::Update, Some(collection), || {
+            Ok(self.vault.update(&p.actor(None), collection, id, input)?)
+        })
     }
 
     /// Delete a record.
     pub fn delete(&self, p: &Principal, collection: &str, id: RecordId) -> Result<(), AccessError> {
         self.check(p, Action::Delete, Some(collection))?;
-        Ok(self.vault.delete(collection, id)?)
+        self.audited(p, None, Action::Delete, Some(collection), || {
+            Ok(self.vault.delete(&p.actor(None), collection, id)?)
+        })
     }
 
     /// Non-personal metadata of records (ids, subject ids, times): no purpose needed,
@@ -172,7 +214,9 @@ impl Gate {
         limit: usize,
     ) -> Result<Vec<RecordMeta>, AccessError> {
         self.check(p, Action::List, Some(collection))?;
-        Ok(self.vault.list(collection, after, limit)?)
+        self.audited(p, None, Action::List, Some(collection), || {
+            Ok(self.vault.list(&p.actor(None), collection, after, limit)?)
+        })
     }
 
     /// The schema in force: its version and TOML text.
@@ -201,7 +245,9 @@ impl Gate {
         allow_drop: bool,
     ) -> Result<SchemaDiff, AccessError> {
         self.check(p, Action::SchemaWrite, None)?;
-        Ok(self.vault.apply_schema(text, allow_drop)?)
+        self.audited(p, None, Action::SchemaWrite, None, || {
+            Ok(self.vault.apply_schema(&p.actor(None), text, allow_drop)?)
+        })
     }
 }
 

@@ -11,6 +11,9 @@
 //!
 //! ## Built-in roles
 //!
+//! Audit log and alerts: `owner`, `admin` and `dpo` may read them (`audit_read` in a
+//! policy file).
+//!
 //! | role | collections | read | purposes | create/update | delete | export | schema | API keys |
 //! |---|---|---|---|---|---|---|---|---|
 //! | `owner` | all | plain | any | yes | yes | yes | read, write | yes, any role |
@@ -42,6 +45,8 @@
 //! export = false
 //! ```
 
+mod audit_reads;
+mod audited;
 pub mod decide;
 mod gate;
 mod policy;
@@ -52,5 +57,5 @@ mod role;
 
 pub use gate::Gate;
 pub use policy::{Policy, BUILTIN_ROLES};
-pub use principal::{AccessError, Action, Denied, Principal, RoleName};
+pub use principal::{AccessError, Action, Denied, Origin, Principal, RoleName};
 pub use role::{CollectionRights, Purposes, ReadRight, Role, ANY_COLLECTION};

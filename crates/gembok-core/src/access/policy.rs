@@ -103,6 +103,7 @@ fn role(name: &'static str, purposes: Purposes) -> Role {
         schema_read: true,
         schema_write: false,
         manage_keys: false,
+        audit_read: false,
     }
 }
 
@@ -126,6 +127,7 @@ fn full_control(name: &'static str) -> Role {
     );
     r.schema_write = true;
     r.manage_keys = true;
+    r.audit_read = true;
     r
 }
 
@@ -138,6 +140,7 @@ fn dpo() -> Role {
         true,
     );
     r.oversight_purposes = ["dpo", "legal"].iter().map(|s| (*s).to_owned()).collect();
+    r.audit_read = true;
     r
 }
 

@@ -41,6 +41,8 @@ struct RawRole {
     schema_write: bool,
     #[serde(default)]
     manage_keys: bool,
+    #[serde(default)]
+    audit_read: bool,
 }
 
 #[derive(Deserialize)]
@@ -102,6 +104,7 @@ fn build_role(name: &str, raw: RawRole) -> Result<Role, CoreError> {
         schema_read: raw.schema_read,
         schema_write: raw.schema_write,
         manage_keys: raw.manage_keys,
+        audit_read: raw.audit_read,
     })
 }
 

@@ -59,6 +59,15 @@ pub struct Principal {
     pub collections: Option<Vec<String>>,
     /// Purposes the key is restricted to; `None` leaves the role's own.
     pub purposes: Option<Vec<String>>,
+    /// Where this request came from; the front end fills it in per request.
+    pub origin: Origin,
+}
+
+/// The network origin of one request, for the audit log.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub client: Option<String>,
+    pub request_id: Option<String>,
 }
 
 impl Principal {
@@ -70,7 +79,28 @@ impl Principal {
             role: RoleName::builtin(super::policy::OWNER),
             collections: None,
             purposes: None,
+            origin: Origin::default(),
         }
+    }
+
+    /// The audit actor of this principal reading for `purpose`. The local operator is
+    /// named by the operating-system user.
+    pub fn actor(&self, purpose: Option<&str>) -> crate::audit::Actor {
+        let base = if self.key_id == "local" {
+            crate::audit::Actor::local_operator()
+        } else {
+            crate::audit::Actor {
+                principal: self.key_id.clone(),
+                role: self.role.to_string(),
+                ..Default::default()
+            }
+        };
+        crate::audit::Actor {
+            client: self.origin.client.clone(),
+            request_id: self.origin.request_id.clone(),
+            ..base
+        }
+        .with_purpose(purpose)
     }
 
     /// Whether the key's own restriction (if any) lets it reach `collection`.
@@ -101,6 +131,8 @@ pub enum Action {
     SchemaRead,
     SchemaWrite,
     ManageKeys,
+    /// Read the audit log and the monitoring alerts.
+    AuditRead,
 }
 
 impl Action {
@@ -117,6 +149,24 @@ impl Action {
             Action::SchemaRead => "read the schema",
             Action::SchemaWrite => "change the schema",
             Action::ManageKeys => "manage API keys",
+            Action::AuditRead => "read the audit log",
+        }
+    }
+
+    /// The action's name in audit events.
+    pub fn audit_name(self) -> &'static str {
+        match self {
+            Action::Read => "record.read",
+            Action::Search => "record.search",
+            Action::List => "record.list",
+            Action::Create => "record.create",
+            Action::Update => "record.update",
+            Action::Delete => "record.delete",
+            Action::Export => "record.export",
+            Action::SchemaRead => "schema.read",
+            Action::SchemaWrite => "schema.apply",
+            Action::ManageKeys => "apikey.manage",
+            Action::AuditRead => "audit.read",
         }
     }
 }

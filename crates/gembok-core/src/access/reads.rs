@@ -58,12 +58,27 @@ impl Gate {
         fields: Option<&[&str]>,
     ) -> Result<Vec<Record>, AccessError> {
         let role = self.check(p, Action::Read, Some(collection))?;
+        self.audited(p, purpose, Action::Read, Some(collection), || {
+            self.read_planned(p, role, purpose, collection, ids, fields)
+        })
+    }
+
+    fn read_planned(
+        &self,
+        p: &Principal,
+        role: &Role,
+        purpose: Option<&str>,
+        collection: &str,
+        ids: &[RecordId],
+        fields: Option<&[&str]>,
+    ) -> Result<Vec<Record>, AccessError> {
         let purpose = check_purpose(p, role, purpose)?;
         let schema = self.vault().schema();
         let coll = schema.collection(collection)?;
         let plan = plan(role, coll, purpose.as_str(), fields)?;
         let decide = |f: &str| plan.view(f);
         Ok(self.vault().get_batch(
+            &p.actor(Some(purpose.as_str())),
             collection,
             ids,
             Some(&plan.names()),
@@ -83,6 +98,22 @@ impl Gate {
         fields: Option<&[&str]>,
     ) -> Result<Vec<Record>, AccessError> {
         let role = self.check(p, Action::Search, Some(collection))?;
+        self.audited(p, purpose, Action::Search, Some(collection), || {
+            self.search_planned(p, role, purpose, collection, field, value, fields)
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn search_planned(
+        &self,
+        p: &Principal,
+        role: &Role,
+        purpose: Option<&str>,
+        collection: &str,
+        field: &str,
+        value: &str,
+        fields: Option<&[&str]>,
+    ) -> Result<Vec<Record>, AccessError> {
         let purpose = check_purpose(p, role, purpose)?;
         let schema = self.vault().schema();
         let coll = schema.collection(collection)?;
@@ -104,6 +135,7 @@ impl Gate {
         let plan = plan(role, coll, purpose.as_str(), fields)?;
         let decide = |f: &str| plan.view(f);
         Ok(self.vault().find(
+            &p.actor(Some(purpose.as_str())),
             collection,
             spec.name.as_str(),
             value,

@@ -108,6 +108,8 @@ pub struct Role {
     pub schema_read: bool,
     pub schema_write: bool,
     pub manage_keys: bool,
+    /// Read the audit log and monitoring alerts.
+    pub audit_read: bool,
 }
 
 impl Role {

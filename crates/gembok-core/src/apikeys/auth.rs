@@ -49,6 +49,7 @@ impl ApiKeys {
             role,
             collections: key.collections,
             purposes: key.purposes,
+            origin: Default::default(),
         };
         // The allowlist parsed above, so this cannot fail; without it, no memory.
         if let Ok(allow) = key.allow_ips.iter().map(|r| parse_net(r)).collect() {

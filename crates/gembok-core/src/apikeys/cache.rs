@@ -144,6 +144,7 @@ mod tests {
                 role: RoleName::parse("app").unwrap(),
                 collections: None,
                 purposes: None,
+                origin: Default::default(),
             },
             expires_at: T + 10_000,
             grace_until: None,

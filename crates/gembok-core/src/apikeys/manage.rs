@@ -15,6 +15,7 @@ use super::model::{HashDoc, StoredKey, KIND_HASH, KIND_KEY};
 use super::{decode_key, put_key, ApiKeySecret, ApiKeySpec, ApiKeys, IssuedKey};
 use super::{MAX_EXPIRY_DAYS, MAX_GRACE_HOURS};
 use crate::access::RoleName;
+use crate::audit::{Actor, AuditEvent};
 use crate::CoreError;
 
 const DAY_MS: i64 = 86_400_000;
@@ -30,17 +31,31 @@ fn invalid(what: impl Into<String>) -> CoreError {
 
 impl ApiKeys {
     /// Make a new key. The returned text is the only copy.
-    pub fn create(&self, spec: &ApiKeySpec, now_ms: i64) -> Result<IssuedKey, CoreError> {
+    pub fn create(
+        &self,
+        actor: &Actor,
+        spec: &ApiKeySpec,
+        now_ms: i64,
+    ) -> Result<IssuedKey, CoreError> {
         let _admin = self.admin.lock().unwrap_or_else(|p| p.into_inner());
         let checked = self.check_spec(spec, now_ms)?;
+        let role = checked.role.clone();
         let (issued, muts) = issue(checked)?;
-        self.store.apply(&muts)?;
+        let event = AuditEvent::new(actor, "apikey.create", now_ms)
+            .code(&format!("key:{} role:{role}", issued.id));
+        self.commit(muts, event)?;
         Ok(issued)
     }
 
     /// Replace a key by a new one with the same scope and lifetime; the old key keeps
     /// working for `grace_hours` (at most 168; 0 ends it now).
-    pub fn rotate(&self, id: &str, grace_hours: u32, now_ms: i64) -> Result<IssuedKey, CoreError> {
+    pub fn rotate(
+        &self,
+        actor: &Actor,
+        id: &str,
+        grace_hours: u32,
+        now_ms: i64,
+    ) -> Result<IssuedKey, CoreError> {
         if grace_hours > MAX_GRACE_HOURS {
             return Err(invalid(format!(
                 "the grace period is at most {MAX_GRACE_HOURS} hours"
@@ -74,7 +89,11 @@ impl ApiKeys {
         old.replaced_by = Some(new.id.clone());
         let (issued, mut muts) = issue(new)?;
         muts.push(put_key(&old)?);
-        let written = self.store.apply(&muts);
+        let event = AuditEvent::new(actor, "apikey.rotate", now_ms).code(&format!(
+            "key:{} new:{} role:{}",
+            old.id, issued.id, old.role
+        ));
+        let written = self.commit(muts, event);
         // After the write, so no authentication can remember the state before it.
         self.cache.clear();
         written?;
@@ -82,12 +101,14 @@ impl ApiKeys {
     }
 
     /// Refuse a key from now on. Revoking a revoked key changes nothing.
-    pub fn revoke(&self, id: &str, now_ms: i64) -> Result<(), CoreError> {
+    pub fn revoke(&self, actor: &Actor, id: &str, now_ms: i64) -> Result<(), CoreError> {
         let _admin = self.admin.lock().unwrap_or_else(|p| p.into_inner());
         let mut key = self.load(id)?.ok_or(CoreError::NotFound)?;
         if key.revoked_at.is_none() {
             key.revoked_at = Some(now_ms);
-            let written = self.store.apply(&[put_key(&key)?]);
+            let event = AuditEvent::new(actor, "apikey.revoke", now_ms)
+                .code(&format!("key:{} role:{}", key.id, key.role));
+            let written = self.commit(vec![put_key(&key)?], event);
             self.cache.clear();
             written?;
         }
@@ -95,7 +116,7 @@ impl ApiKeys {
     }
 
     /// Revoke every key not yet revoked, in one transaction; returns how many.
-    pub fn revoke_all(&self, now_ms: i64) -> Result<usize, CoreError> {
+    pub fn revoke_all(&self, actor: &Actor, now_ms: i64) -> Result<usize, CoreError> {
         let _admin = self.admin.lock().unwrap_or_else(|p| p.into_inner());
         let mut muts = Vec::new();
         for (_, body) in self.store.docs(KIND_KEY)? {
@@ -105,12 +126,15 @@ impl ApiKeys {
                 muts.push(put_key(&key)?);
             }
         }
+        let count = muts.len();
         if !muts.is_empty() {
-            let written = self.store.apply(&muts);
+            let event =
+                AuditEvent::new(actor, "apikey.revoke_all", now_ms).code(&format!("count:{count}"));
+            let written = self.commit(muts, event);
             self.cache.clear();
             written?;
         }
-        Ok(muts.len())
+        Ok(count)
     }
 
     /// Check a spec and turn it into the document of a new key (hash still empty).

@@ -27,6 +27,7 @@ pub mod format;
 mod manage;
 mod model;
 
+use crate::audit::{AuditEvent, AuditLog};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -56,6 +57,8 @@ pub struct ApiKeys {
     last_use: Mutex<HashMap<String, i64>>,
     /// Recent successful authentications (see [`cache`]).
     cache: cache::AuthCache,
+    /// Where key changes are recorded, in the same transaction as the change.
+    audit: Option<Arc<AuditLog>>,
 }
 
 impl ApiKeys {
@@ -66,6 +69,26 @@ impl ApiKeys {
             admin: Mutex::new(()),
             last_use: Mutex::new(HashMap::new()),
             cache: cache::AuthCache::default(),
+            audit: None,
+        }
+    }
+
+    /// Record every key change in `audit` (front ends always do; unit tests of key
+    /// handling alone may not).
+    pub fn with_audit(mut self, audit: Arc<AuditLog>) -> Self {
+        self.audit = Some(audit);
+        self
+    }
+
+    /// Apply a key change with its audit event.
+    fn commit(
+        &self,
+        muts: Vec<gembok_store::Mutation>,
+        event: AuditEvent,
+    ) -> Result<(), CoreError> {
+        match &self.audit {
+            Some(log) => log.commit(muts, vec![event]),
+            None => Ok(self.store.apply(&muts)?),
         }
     }
 

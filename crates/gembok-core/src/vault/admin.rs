@@ -9,6 +9,7 @@ use gembok_store::{IndexEntry, Mutation, SchemaVersion};
 
 use super::seal::open_all;
 use super::{new_key_mutation, State, Vault};
+use crate::audit::{Actor, AuditEvent};
 use crate::keyring::data_purpose;
 use crate::schema::{Schema, SchemaChange, SchemaDiff};
 use crate::time::now_ms;
@@ -27,6 +28,7 @@ impl Vault {
     /// Apply a new schema version. Returns the changes made (empty when identical).
     pub fn apply_schema(
         &self,
+        actor: &Actor,
         schema_text: &str,
         allow_drop: bool,
     ) -> Result<SchemaDiff, CoreError> {
@@ -77,7 +79,9 @@ impl Vault {
             document: schema_text.to_owned(),
             applied_at: now,
         }));
-        self.store.apply(&muts)?;
+        let event = AuditEvent::new(actor, "schema.apply", now)
+            .code(&format!("version:{}", staged.schema_version));
+        self.audit.commit(muts, vec![event])?;
         self.replace_state(staged);
         Ok(diff)
     }

@@ -11,6 +11,7 @@ use gembok_store::{Mutation, SealedField};
 
 use super::seal::open_all;
 use super::{new_key_mutation, State, Vault};
+use crate::audit::{Actor, AuditEvent};
 use crate::input::FieldInput;
 use crate::keyring::{data_purpose, wrap_label};
 use crate::time::now_ms;
@@ -35,6 +36,7 @@ impl Vault {
     /// it. `progress(done, total)` is called after each batch.
     pub fn rotate_data_keys(
         &self,
+        actor: &Actor,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<RotationReport, CoreError> {
         let _admin = self.admin.lock().unwrap_or_else(|p| p.into_inner());
@@ -56,7 +58,8 @@ impl Vault {
             keys.insert_data_key(name, next, key);
             report.new_versions.push((name.to_owned(), next));
         }
-        self.store.apply(&muts)?;
+        let event = AuditEvent::new(actor, "key.rotate", now).code("data_keys");
+        self.audit.commit(muts, vec![event])?;
         self.replace_state(state.with_keys(keys));
         // Phase 2: re-seal everything under the new versions.
         let state = self.snapshot();
@@ -132,7 +135,7 @@ impl Vault {
 
     /// Re-wrap every stored key under `new_master` in one transaction. The old master
     /// key no longer opens this vault afterwards (older backups still need it).
-    pub fn rotate_master(&self, new_master: MasterKey) -> Result<(), CoreError> {
+    pub fn rotate_master(&self, actor: &Actor, new_master: MasterKey) -> Result<(), CoreError> {
         let _admin = self.admin.lock().unwrap_or_else(|p| p.into_inner());
         let state = self.snapshot();
         let mut muts = Vec::new();
@@ -149,7 +152,14 @@ impl Vault {
             name: super::SETTING_MASTER_KEY_ID.into(),
             value: new_master.key_id().into_bytes(),
         });
-        self.store.apply(&muts)?;
+        // The new master key brings a new audit key; it vouches for the old one so
+        // that checkpoints signed before today still verify.
+        let new_signer = gembok_crypto::AuditSigner::from_master(&new_master)?;
+        muts.push(self.audit.handover_mutation(&new_signer)?);
+        let event = AuditEvent::new(actor, "key.rotate_master", now_ms())
+            .code(&format!("new_key:{}", new_master.key_id()));
+        self.audit.commit(muts, vec![event])?;
+        self.audit.replace_signer(new_signer);
         self.replace_state(State {
             master: std::sync::Arc::new(new_master),
             ..state.with_keys(state.keys.clone_ring())

@@ -13,9 +13,10 @@ mod write;
 
 use std::sync::{Arc, Mutex, RwLock};
 
-use gembok_crypto::{MasterKey, SecretKey};
+use gembok_crypto::{AuditSigner, MasterKey, SecretKey};
 use gembok_store::{KeyRecord, Mutation, SchemaVersion, Store};
 
+use crate::audit::{AuditConfig, AuditLog};
 use crate::keyring::{data_purpose, wrap_label, KeyRing, INDEX_PURPOSE};
 use crate::schema::Schema;
 use crate::time::now_ms;
@@ -58,6 +59,7 @@ pub struct VaultInfo {
 /// An open vault.
 pub struct Vault {
     store: Arc<dyn Store>,
+    audit: Arc<AuditLog>,
     state: RwLock<Arc<State>>,
     admin: Mutex<()>,
     vault_id: String,
@@ -102,6 +104,15 @@ impl Vault {
 
     /// Open an existing vault; a wrong master key is named as such before anything else.
     pub fn open(store: Arc<dyn Store>, master: MasterKey) -> Result<Self, CoreError> {
+        Self::open_with(store, master, AuditConfig::default())
+    }
+
+    /// [`Vault::open`] with audit settings.
+    pub fn open_with(
+        store: Arc<dyn Store>,
+        master: MasterKey,
+        audit: AuditConfig,
+    ) -> Result<Self, CoreError> {
         let vault_id = store
             .setting(SETTING_VAULT_ID)?
             .ok_or(CoreError::NotInitialized)?;
@@ -121,6 +132,8 @@ impl Vault {
             .ok_or_else(|| CoreError::Integrity("no schema version stored".into()))?;
         let schema = Schema::parse(&latest.document)?;
         let keys = KeyRing::load(&master, &store.keys()?, &schema)?;
+        let signer = AuditSigner::from_master(&master)?;
+        let audit = AuditLog::open(Arc::clone(&store), signer, &vault_id, audit)?;
         let state = State {
             schema: Arc::new(schema),
             schema_version: latest.version,
@@ -129,6 +142,7 @@ impl Vault {
         };
         Ok(Vault {
             store,
+            audit: Arc::new(audit),
             state: RwLock::new(Arc::new(state)),
             admin: Mutex::new(()),
             vault_id,
@@ -148,6 +162,20 @@ impl Vault {
             master_key_id: s.master.key_id(),
             schema_version: s.schema_version,
             backend: self.store.backend(),
+        }
+    }
+
+    /// The audit log of this vault.
+    pub fn audit(&self) -> &Arc<AuditLog> {
+        &self.audit
+    }
+
+    /// Switch auditing off: only for measuring its cost in benchmarks. Must be called
+    /// before the vault is shared.
+    #[cfg(feature = "bench-unaudited")]
+    pub fn disable_audit_for_benchmark(&mut self) {
+        if let Some(log) = Arc::get_mut(&mut self.audit) {
+            log.disable_for_benchmark();
         }
     }
 

@@ -10,9 +10,11 @@ use gembok_types::{FieldType, Normalized, RecordId};
 
 use super::seal::{open_all, open_record};
 use super::{State, Vault};
+use crate::audit::{Actor, AuditEvent, Outcome};
 use crate::input::check_field_names;
 use crate::output::{Record, View};
 use crate::schema::Collection;
+use crate::time::now_ms;
 use crate::{CoreError, MAX_BATCH};
 
 impl Vault {
@@ -20,12 +22,13 @@ impl Vault {
     /// declared).
     pub fn get(
         &self,
+        actor: &Actor,
         collection: &str,
         id: RecordId,
         fields: Option<&[&str]>,
         view: View<'_>,
     ) -> Result<Record, CoreError> {
-        self.get_batch(collection, &[id], fields, view)?
+        self.get_batch(actor, collection, &[id], fields, view)?
             .pop()
             .ok_or(CoreError::NotFound)
     }
@@ -33,6 +36,7 @@ impl Vault {
     /// Read many records; ids that do not exist are left out.
     pub fn get_batch(
         &self,
+        actor: &Actor,
         collection: &str,
         ids: &[RecordId],
         fields: Option<&[&str]>,
@@ -49,16 +53,20 @@ impl Vault {
             check_field_names(coll, names)?;
         }
         let sealed = self.store.get(coll.name.as_str(), ids, fields)?;
-        sealed
+        let out = sealed
             .iter()
             .map(|r| open_record(&state, coll, r, &view))
-            .collect()
+            .collect::<Result<Vec<_>, _>>()?;
+        self.audit
+            .record(read_event(actor, "record.read", coll, &out, None))?;
+        Ok(out)
     }
 
     /// Records whose searchable `field` equals `value` (after normalisation). One store
     /// read loads the candidates with the requested fields and the searched one.
     pub fn find(
         &self,
+        actor: &Actor,
         collection: &str,
         field: &str,
         value: &str,
@@ -95,12 +103,20 @@ impl Vault {
             }
             out.push(open_record(&state, coll, &rec, &view)?);
         }
+        self.audit.record(read_event(
+            actor,
+            "record.search",
+            coll,
+            &out,
+            Some(searched),
+        ))?;
         Ok(out)
     }
 
     /// Ids of records whose searchable `field` equals `value`.
     pub fn find_ids(
         &self,
+        actor: &Actor,
         collection: &str,
         field: &str,
         value: &str,
@@ -121,21 +137,33 @@ impl Vault {
                 ids.push(rec.meta.id);
             }
         }
+        let event = AuditEvent::new(actor, "record.search", now_ms())
+            .collection(coll.name.as_str())
+            .records(ids.iter().copied())
+            .fields([key.field.as_str()]);
+        self.audit.record(event)?;
         Ok(ids)
     }
 
     /// Non-personal metadata of up to `limit` records after the cursor `after`.
     pub fn list(
         &self,
+        actor: &Actor,
         collection: &str,
         after: Option<RecordId>,
         limit: usize,
     ) -> Result<Vec<RecordMeta>, CoreError> {
         let state = self.snapshot();
         let coll = state.schema.collection(collection)?;
-        Ok(self
+        let metas = self
             .store
-            .list(coll.name.as_str(), after, limit.min(MAX_BATCH))?)
+            .list(coll.name.as_str(), after, limit.min(MAX_BATCH))?;
+        // Ids only, no values: the event counts them rather than naming each.
+        let event = AuditEvent::new(actor, "record.list", now_ms())
+            .collection(coll.name.as_str())
+            .code(&format!("count:{}", metas.len()));
+        self.audit.record(event)?;
+        Ok(metas)
     }
 
     /// Number of records in a collection.
@@ -149,6 +177,7 @@ impl Vault {
     /// returned; a record without the field verifies as false.
     pub fn verify_password(
         &self,
+        actor: &Actor,
         collection: &str,
         id: RecordId,
         field: &str,
@@ -170,13 +199,19 @@ impl Vault {
             .pop()
             .ok_or(CoreError::NotFound)?;
         let values = open_all(&state, coll.name.as_str(), &rec)?;
-        match values.get(spec.name.as_str()) {
-            Some(phc) => Ok(gembok_crypto::password::verify(
-                phc.as_str(),
-                candidate.as_bytes(),
-            )?),
-            None => Ok(false),
-        }
+        let ok = match values.get(spec.name.as_str()) {
+            Some(phc) => gembok_crypto::password::verify(phc.as_str(), candidate.as_bytes())?,
+            None => false,
+        };
+        let outcome = if ok { Outcome::Ok } else { Outcome::Failed };
+        let event = AuditEvent::new(actor, "record.verify_password", now_ms())
+            .collection(coll.name.as_str())
+            .records([id])
+            .subjects([rec.meta.subject])
+            .fields([spec.name.as_str()])
+            .outcome(outcome, (!ok).then_some("mismatch"));
+        self.audit.record(event)?;
+        Ok(ok)
     }
 }
 
@@ -237,4 +272,23 @@ fn search_key(
         canonical,
         digest,
     })
+}
+
+/// The event of a read: which records, whose, and which fields were returned.
+fn read_event(
+    actor: &Actor,
+    action: &str,
+    coll: &Collection,
+    records: &[Record],
+    searched: Option<&str>,
+) -> AuditEvent {
+    let mut names: std::collections::BTreeSet<&str> = searched.into_iter().collect();
+    for r in records {
+        names.extend(r.fields.keys().map(String::as_str));
+    }
+    AuditEvent::new(actor, action, now_ms())
+        .collection(coll.name.as_str())
+        .records(records.iter().map(|r| r.id))
+        .subjects(records.iter().map(|r| r.subject))
+        .fields(names)
 }

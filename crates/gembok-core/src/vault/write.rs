@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use super::seal::{index_mutations, seal_fields};
 use super::{State, Vault};
+use crate::audit::{Actor, AuditEvent};
 use crate::input::{as_object, parse_fields, FieldInput};
 use crate::schema::{Collection, SubjectRule};
 use crate::time::now_ms;
@@ -29,14 +30,20 @@ struct Prepared<'s> {
 
 impl Vault {
     /// Create one record; returns its new id.
-    pub fn create(&self, collection: &str, input: &Value) -> Result<RecordId, CoreError> {
-        let ids = self.create_batch(collection, std::slice::from_ref(input))?;
+    pub fn create(
+        &self,
+        actor: &Actor,
+        collection: &str,
+        input: &Value,
+    ) -> Result<RecordId, CoreError> {
+        let ids = self.create_batch(actor, collection, std::slice::from_ref(input))?;
         Ok(ids[0])
     }
 
     /// Create many records in one transaction (all or nothing).
     pub fn create_batch(
         &self,
+        actor: &Actor,
         collection: &str,
         inputs: &[Value],
     ) -> Result<Vec<RecordId>, CoreError> {
@@ -57,6 +64,8 @@ impl Vault {
         let (current, _) = state.keys.current(coll.name.as_str())?;
         let mut muts = Vec::with_capacity(prepared.len() * 4);
         let mut ids = Vec::with_capacity(prepared.len());
+        let mut names = BTreeSet::new();
+        let mut subjects = Vec::new();
         for (p, s) in prepared.iter().zip(sealed) {
             let min_key_version = s
                 .fields
@@ -77,14 +86,27 @@ impl Vault {
             }));
             muts.extend(index_mutations(s.index));
             ids.push(p.id);
+            subjects.push(p.subject);
+            names.extend(p.fields.iter().map(|f| f.spec.name.as_str()));
         }
-        self.store.apply(&muts)?;
+        let event = AuditEvent::new(actor, "record.create", now)
+            .collection(coll.name.as_str())
+            .records(ids.iter().copied())
+            .subjects(subjects)
+            .fields(names);
+        self.audit.commit(muts, vec![event])?;
         Ok(ids)
     }
 
     /// Change some fields of a record; `null` removes an optional field. The field that
     /// names the record's subject cannot be changed.
-    pub fn update(&self, collection: &str, id: RecordId, input: &Value) -> Result<(), CoreError> {
+    pub fn update(
+        &self,
+        actor: &Actor,
+        collection: &str,
+        id: RecordId,
+        input: &Value,
+    ) -> Result<(), CoreError> {
         let state = self.snapshot();
         let coll = state.schema.collection(collection)?;
         let fields = parse_fields(coll, as_object(input)?, true)?;
@@ -122,18 +144,26 @@ impl Vault {
             });
         }
         muts.extend(index_mutations(sealed.index));
-        self.store.apply(&muts)?;
+        let event = AuditEvent::new(actor, "record.update", now_ms())
+            .collection(cname)
+            .records([id])
+            .fields(fields.iter().map(|f| f.spec.name.as_str()));
+        self.audit.commit(muts, vec![event])?;
         Ok(())
     }
 
     /// Delete a record and its index entries.
-    pub fn delete(&self, collection: &str, id: RecordId) -> Result<(), CoreError> {
+    pub fn delete(&self, actor: &Actor, collection: &str, id: RecordId) -> Result<(), CoreError> {
         let state = self.snapshot();
         let coll = state.schema.collection(collection)?;
-        self.store.apply(&[Mutation::Delete {
+        let event = AuditEvent::new(actor, "record.delete", now_ms())
+            .collection(coll.name.as_str())
+            .records([id]);
+        let muts = vec![Mutation::Delete {
             collection: coll.name.to_string(),
             id,
-        }])?;
+        }];
+        self.audit.commit(muts, vec![event])?;
         Ok(())
     }
 

@@ -66,6 +66,7 @@ pub fn who(role: &str) -> Principal {
         role: RoleName::parse(role).unwrap(),
         collections: None,
         purposes: None,
+        origin: Default::default(),
     }
 }
 

@@ -10,7 +10,8 @@ use std::sync::Arc;
 use gembok_core::apikeys::{ApiKeySpec, ApiKeys};
 use gembok_core::Policy;
 use gembok_store::{
-    KeyRecord, Mutation, RecordMeta, SchemaVersion, SealedRecord, Store, StoreError,
+    AuditCheckpoint, AuditQuery, AuditRow, KeyRecord, Mutation, RecordMeta, SchemaVersion,
+    SealedRecord, Store, StoreError,
 };
 use gembok_store_sqlite::SqliteStore;
 use gembok_types::RecordId;
@@ -107,6 +108,35 @@ impl Store for Counting {
     fn check_integrity(&self) -> Result<(), StoreError> {
         self.read();
         self.inner.check_integrity()
+    }
+    fn audit_head(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        self.read();
+        self.inner.audit_head()
+    }
+    fn audit_events(&self, after: u64, limit: usize) -> Result<Vec<AuditRow>, StoreError> {
+        self.read();
+        self.inner.audit_events(after, limit)
+    }
+    fn audit_query(
+        &self,
+        q: &AuditQuery,
+        before: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<AuditRow>, StoreError> {
+        self.read();
+        self.inner.audit_query(q, before, limit)
+    }
+    fn audit_checkpoints(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<AuditCheckpoint>, StoreError> {
+        self.read();
+        self.inner.audit_checkpoints(after, limit)
+    }
+    fn audit_seq_before(&self, before: i64) -> Result<Option<u64>, StoreError> {
+        self.read();
+        self.inner.audit_seq_before(before)
     }
     fn doc(&self, kind: &str, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
         self.read();

@@ -18,6 +18,7 @@
 //! with a vault call that writes the journal entry in the same store transaction as the
 //! batch (`Mutation::PutSetting` in the same `Store::apply`).
 
+use gembok_core::Actor;
 use std::collections::HashMap;
 
 use aws_lc_rs::digest::{Context, SHA256};
@@ -86,7 +87,7 @@ pub(crate) fn committed(
     let mut after = Some(id_floor(pending.since_ms - CLOCK_MARGIN_MS));
     let mut total = 0usize;
     loop {
-        let page = vault.list(&plan.collection, after, MAX_BATCH)?;
+        let page = vault.list(&Actor::local_operator(), &plan.collection, after, MAX_BATCH)?;
         let Some(last) = page.last() else { break };
         after = Some(last.id);
         total += page.len();
@@ -97,7 +98,13 @@ pub(crate) fn committed(
             ));
         }
         let ids: Vec<RecordId> = page.iter().map(|m| m.id).collect();
-        for rec in vault.get_batch(&plan.collection, &ids, Some(&names), View::Plain)? {
+        for rec in vault.get_batch(
+            &Actor::local_operator(),
+            &plan.collection,
+            &ids,
+            Some(&names),
+            View::Plain,
+        )? {
             let fp = fingerprint(&names, |n| rec.fields.get(n).map(|v| v.as_str()));
             *seen.entry(fp).or_default() += 1;
         }

@@ -8,6 +8,7 @@
 //! marks the batch done. Rows the vault itself refuses (a reference to a customer that
 //! does not exist) are moved to the rejects and the rest of the batch is written.
 
+use gembok_core::Actor;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::mpsc::{sync_channel, SyncSender};
@@ -244,7 +245,7 @@ fn write_segment(
         if seg.good.is_empty() {
             break;
         }
-        match vault.create_batch(&plan.collection, &seg.good) {
+        match vault.create_batch(&Actor::local_operator(), &plan.collection, &seg.good) {
             Ok(_) => break,
             Err(CoreError::Batch { errors, .. }) if !errors.is_empty() => {
                 let refused: Vec<(usize, String)> =

@@ -1,6 +1,7 @@
 //! Imports: counts conserved in every format, resume without duplicates, rejects
 //! without values, card numbers never imported, broken files import nothing.
 
+use gembok_core::Actor;
 use std::path::Path;
 
 use super::support::{customer_rows, vault, write};
@@ -185,7 +186,7 @@ fn resumes_without_duplicates(point: FailPoint, committed_before: u64) {
     assert_eq!(lines.len(), n, "{point:?}: a reject was written twice");
     // Every distinct NIK is stored once.
     for row in rows.iter().skip(1).take(60) {
-        if let Ok(ids) = v.find_ids("customers", "nik", &row[3]) {
+        if let Ok(ids) = v.find_ids(&Actor::system(), "customers", "nik", &row[3]) {
             assert!(ids.len() <= 1, "{point:?}: a row was imported twice");
         }
     }
@@ -291,6 +292,7 @@ fn rows_the_vault_refuses_are_rejected_alone() {
     let v = vault(dir.path());
     let ids = v
         .create_batch(
+            &Actor::system(),
             "customers",
             &[
                 serde_json::json!({"name": "Budi Santoso"}),

@@ -57,7 +57,7 @@ pub(crate) async fn create(
             allow_ips: body.allow_ips,
             note: body.note,
         };
-        Ok(issued(&s.keys.create(&spec, now_ms())?))
+        Ok(issued(&s.keys.create(&p.actor(None), &spec, now_ms())?))
     })
     .await?;
     Ok((StatusCode::CREATED, axum::Json(key)))
@@ -128,7 +128,12 @@ pub(crate) async fn rotate(
 ) -> Result<impl IntoResponse, ApiError> {
     let key = blocking(move || {
         authorize_on_key(&s, &p, &id)?;
-        Ok(issued(&s.keys.rotate(&id, body.grace_hours, now_ms())?))
+        Ok(issued(&s.keys.rotate(
+            &p.actor(None),
+            &id,
+            body.grace_hours,
+            now_ms(),
+        )?))
     })
     .await?;
     Ok((StatusCode::CREATED, axum::Json(key)))
@@ -155,7 +160,7 @@ pub(crate) async fn revoke(
 ) -> Result<StatusCode, ApiError> {
     blocking(move || {
         authorize_on_key(&s, &p, &id)?;
-        Ok(s.keys.revoke(&id, now_ms())?)
+        Ok(s.keys.revoke(&p.actor(None), &id, now_ms())?)
     })
     .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -179,7 +184,7 @@ pub(crate) async fn revoke_all(
 ) -> Result<axum::Json<RevokedOut>, ApiError> {
     let revoked = blocking(move || {
         s.gate.authorize(&p, Action::ManageKeys, None)?;
-        Ok(s.keys.revoke_all(now_ms())?)
+        Ok(s.keys.revoke_all(&p.actor(None), now_ms())?)
     })
     .await?;
     Ok(axum::Json(RevokedOut { revoked }))

@@ -98,7 +98,7 @@ pub async fn spawn_app_with(limits: Limits) -> App {
     let dir = tempfile::tempdir().unwrap();
     let (vault, gate, keys) = build_vault(dir.path());
     let owner_key = keys
-        .create(&spec("owner"), now_ms())
+        .create(&gembok_core::Actor::system(), &spec("owner"), now_ms())
         .unwrap()
         .expose()
         .to_owned();
@@ -153,7 +153,7 @@ impl App {
     /// A key of `role`, made directly with the key service.
     pub fn key(&self, role: &str) -> String {
         self.keys
-            .create(&spec(role), now_ms())
+            .create(&gembok_core::Actor::system(), &spec(role), now_ms())
             .unwrap()
             .expose()
             .to_owned()

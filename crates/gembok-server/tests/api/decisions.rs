@@ -3,6 +3,7 @@
 //! must cover exactly the document's operations, so a new route cannot slip in
 //! without a decision.
 
+use gembok_core::Actor;
 use std::collections::BTreeSet;
 
 use gembok_core::DEFAULT_SCHEMA;
@@ -126,7 +127,12 @@ async fn fixture(app: &App) -> Fixture {
     let mut other = customer();
     other["email"] = json!("other@example.co.id");
     let delete_id = app.create_customer(other).await;
-    let victim = |_: ()| app.keys.create(&spec("analyst"), now_ms()).unwrap().id;
+    let victim = |_: ()| {
+        app.keys
+            .create(&Actor::system(), &spec("analyst"), now_ms())
+            .unwrap()
+            .id
+    };
     Fixture {
         read_id,
         delete_id,

@@ -2,6 +2,7 @@
 //! address, in the URL; and key-level restrictions of collections and purposes.
 
 use gembok_core::apikeys::ApiKeySpec;
+use gembok_core::Actor;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -56,21 +57,35 @@ async fn expired_rotated_out_and_revoked_keys_are_refused() {
     let now = now_ms();
     let mut one_day = spec("app");
     one_day.expires_in_days = 1;
-    let expired = app.keys.create(&one_day, now - 2 * DAY).unwrap();
+    let expired = app
+        .keys
+        .create(&Actor::system(), &one_day, now - 2 * DAY)
+        .unwrap();
     assert_eq!(
         status_and_code(&app, Some(expired.expose())).await,
         (401, "api_key_expired".into())
     );
 
     // Rotated two hours ago with one hour of grace: the old key is out, the new one in.
-    let old = app.keys.create(&spec("app"), now - 3 * HOUR).unwrap();
-    let new = app.keys.rotate(&old.id, 1, now - 2 * HOUR).unwrap();
+    let old = app
+        .keys
+        .create(&Actor::system(), &spec("app"), now - 3 * HOUR)
+        .unwrap();
+    let new = app
+        .keys
+        .rotate(&Actor::system(), &old.id, 1, now - 2 * HOUR)
+        .unwrap();
     assert_eq!(status_and_code(&app, Some(old.expose())).await.0, 401);
     assert_eq!(status_and_code(&app, Some(new.expose())).await.0, 200);
 
-    let revoked = app.keys.create(&spec("app"), now).unwrap();
+    let revoked = app
+        .keys
+        .create(&Actor::system(), &spec("app"), now)
+        .unwrap();
     assert_eq!(status_and_code(&app, Some(revoked.expose())).await.0, 200);
-    app.keys.revoke(&revoked.id, now_ms()).unwrap();
+    app.keys
+        .revoke(&Actor::system(), &revoked.id, now_ms())
+        .unwrap();
     assert_eq!(
         status_and_code(&app, Some(revoked.expose())).await,
         (401, "api_key_revoked".into())
@@ -84,7 +99,7 @@ async fn ip_allowlist_is_enforced_against_the_peer_address() {
         allow_ips: vec!["10.0.0.0/8".into()],
         ..spec("app")
     };
-    let far = app.keys.create(&far, now_ms()).unwrap();
+    let far = app.keys.create(&Actor::system(), &far, now_ms()).unwrap();
     assert_eq!(
         status_and_code(&app, Some(far.expose())).await,
         (403, "ip_not_allowed".into())
@@ -101,7 +116,7 @@ async fn ip_allowlist_is_enforced_against_the_peer_address() {
         allow_ips: vec!["127.0.0.0/8".into()],
         ..spec("app")
     };
-    let near = app.keys.create(&near, now_ms()).unwrap();
+    let near = app.keys.create(&Actor::system(), &near, now_ms()).unwrap();
     assert_eq!(status_and_code(&app, Some(near.expose())).await.0, 200);
 }
 
@@ -146,7 +161,10 @@ async fn key_restrictions_narrow_the_role() {
         collections: Some(vec!["orders".into()]),
         ..spec("app")
     };
-    let orders_only = app.keys.create(&orders_only, now_ms()).unwrap();
+    let orders_only = app
+        .keys
+        .create(&Actor::system(), &orders_only, now_ms())
+        .unwrap();
     let r = app
         .req(
             Method::POST,
@@ -166,7 +184,10 @@ async fn key_restrictions_narrow_the_role() {
         purposes: Some(vec!["shipping".into()]),
         ..spec("app")
     };
-    let shipping = app.keys.create(&shipping, now_ms()).unwrap();
+    let shipping = app
+        .keys
+        .create(&Actor::system(), &shipping, now_ms())
+        .unwrap();
     let path = format!("/v1/collections/customers/records/{id}");
     let r = app
         .req(Method::GET, &path, Some(shipping.expose()))
@@ -194,7 +215,10 @@ async fn key_restrictions_narrow_the_role() {
         collections: Some(vec!["orders".into()]),
         ..spec("admin")
     };
-    let admin_orders = app.keys.create(&admin_orders, now_ms()).unwrap();
+    let admin_orders = app
+        .keys
+        .create(&Actor::system(), &admin_orders, now_ms())
+        .unwrap();
     let r = app
         .req(Method::POST, "/v1/api-keys", Some(admin_orders.expose()))
         .json(&json!({"role": "app", "expires_in_days": 1}))

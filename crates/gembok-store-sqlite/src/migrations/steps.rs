@@ -102,6 +102,37 @@ pub(super) const STEPS: &[Step] = &[
     ) WITHOUT ROWID;",
         then: None,
     },
+    // 4: the audit chain. Events live in seq (rowid) order, so walking the chain is
+    // a scan of the table itself; each event also keeps its refs as one blob of
+    // 16-byte ids, so reading it needs no join and pruning it finds its `audit_refs`
+    // rows by primary key. The indexes serve the reader's filters newest first.
+    Step {
+        sql: "CREATE TABLE audit_events (
+        seq       INTEGER PRIMARY KEY,
+        time      INTEGER NOT NULL,
+        principal TEXT    NOT NULL,
+        action    TEXT    NOT NULL,
+        refs      BLOB    NOT NULL CHECK (length(refs) % 16 = 0),
+        body      BLOB    NOT NULL,
+        hash      BLOB    NOT NULL
+    );
+    CREATE INDEX audit_events_by_principal ON audit_events (principal, seq);
+    CREATE INDEX audit_events_by_action ON audit_events (action, seq);
+    CREATE INDEX audit_events_by_time ON audit_events (time);
+    CREATE TABLE audit_refs (
+        record BLOB    NOT NULL CHECK (length(record) = 16),
+        seq    INTEGER NOT NULL,
+        PRIMARY KEY (record, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE audit_checkpoints (
+        seq       INTEGER PRIMARY KEY,
+        hash      BLOB    NOT NULL,
+        time      INTEGER NOT NULL,
+        key_id    TEXT    NOT NULL,
+        signature BLOB    NOT NULL
+    );",
+        then: None,
+    },
 ];
 
 /// Step 2: write every record's key list from the entries moved into `blind_index`.

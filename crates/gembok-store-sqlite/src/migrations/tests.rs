@@ -17,7 +17,7 @@ fn fresh_database_reaches_latest_and_is_stamped() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(tables, 8);
+    assert_eq!(tables, 11);
 }
 
 #[test]
@@ -158,5 +158,43 @@ fn step_two_database_gains_documents() {
         .unwrap();
     assert_eq!(store.doc("api_key", "k").unwrap(), Some(b"{}".to_vec()));
     let (version, _) = header(&Connection::open(&path).unwrap()).unwrap();
-    assert_eq!(version, 3);
+    assert_eq!(version, i64::from(latest_version()));
+}
+
+/// A database left by step 3 gains the audit tables, keeps its documents, and an
+/// event appended after the upgrade reads back.
+#[test]
+fn step_three_database_gains_the_audit_chain() {
+    use crate::SqliteStore;
+    use gembok_store::{AuditRow, Mutation, Store};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        for step in &STEPS[..3] {
+            conn.execute_batch(step.sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        conn.execute("INSERT INTO docs VALUES ('api_key', 'k', x'7b7d')", [])
+            .unwrap();
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.doc("api_key", "k").unwrap(), Some(b"{}".to_vec()));
+    assert_eq!(store.audit_head().unwrap(), None);
+    let row = AuditRow {
+        seq: 1,
+        time: 5,
+        principal: "local:root".into(),
+        action: "vault.upgrade".into(),
+        refs: Vec::new(),
+        body: vec![1, 0, 255],
+        hash: vec![3; 32],
+    };
+    store.apply(&[Mutation::AppendAudit(row.clone())]).unwrap();
+    assert_eq!(store.audit_events(0, 10).unwrap(), [row]);
+    let (version, _) = header(&Connection::open(&path).unwrap()).unwrap();
+    assert_eq!(version, 4);
 }

@@ -47,6 +47,16 @@ macro_rules! __with_conformance_names {
             purge_field_removes_it_everywhere,
             concurrent_inserts_all_readable,
             readers_see_whole_transactions,
+            audit_append_head_and_events_in_order,
+            audit_duplicate_seq_conflicts_atomically,
+            audit_commits_with_its_transaction,
+            audit_query_by_each_filter,
+            audit_query_combined_and_paged,
+            audit_checkpoints_upsert_and_page,
+            audit_prune_removes_through,
+            audit_seq_before_finds_last_older_event,
+            audit_concurrent_appends_all_land,
+            audit_concurrent_same_seq_one_wins,
         }
     };
 }

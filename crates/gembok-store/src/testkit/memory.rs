@@ -5,9 +5,11 @@
 //! [`Store::apply`] atomic the simplest way: work on a copy, swap it in on success.
 //! Nothing is durable and every write copies the whole state, so it is for tests only.
 
+use super::memory_audit::AuditState;
 use crate::codec;
 use crate::{
-    IndexEntry, KeyRecord, Mutation, RecordMeta, SchemaVersion, SealedRecord, Store, StoreError,
+    AuditCheckpoint, AuditQuery, AuditRow, IndexEntry, KeyRecord, Mutation, RecordMeta,
+    SchemaVersion, SealedRecord, Store, StoreError,
 };
 use gembok_types::RecordId;
 use std::collections::{BTreeMap, BTreeSet};
@@ -26,6 +28,7 @@ struct State {
     schemas: BTreeMap<u32, SchemaVersion>,
     settings: BTreeMap<String, Vec<u8>>,
     docs: BTreeMap<(String, String), Vec<u8>>,
+    audit: AuditState,
 }
 
 /// A non-durable [`Store`] held in memory.
@@ -165,6 +168,9 @@ impl State {
             Mutation::DeleteDoc { kind, id } => {
                 self.docs.remove(&(kind.clone(), id.clone()));
             }
+            Mutation::AppendAudit(row) => self.audit.append(row)?,
+            Mutation::PutAuditCheckpoint(checkpoint) => self.audit.put_checkpoint(checkpoint),
+            Mutation::PruneAudit { through } => self.audit.prune(*through),
         }
         Ok(())
     }
@@ -294,5 +300,34 @@ impl Store for MemoryStore {
             codec::decode(blob)?;
         }
         Ok(())
+    }
+
+    fn audit_head(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        Ok(self.lock().audit.head())
+    }
+
+    fn audit_events(&self, after: u64, limit: usize) -> Result<Vec<AuditRow>, StoreError> {
+        Ok(self.lock().audit.events(after, limit))
+    }
+
+    fn audit_query(
+        &self,
+        query: &AuditQuery,
+        before: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<AuditRow>, StoreError> {
+        Ok(self.lock().audit.query(query, before, limit))
+    }
+
+    fn audit_checkpoints(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<AuditCheckpoint>, StoreError> {
+        Ok(self.lock().audit.checkpoints(after, limit))
+    }
+
+    fn audit_seq_before(&self, before: i64) -> Result<Option<u64>, StoreError> {
+        Ok(self.lock().audit.seq_before(before))
     }
 }

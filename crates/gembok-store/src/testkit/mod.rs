@@ -10,12 +10,17 @@
 //! reference implementation: the suite's own tests run against it, and the layers above
 //! can use it in unit tests.
 
+mod audit;
+mod audit_concurrency;
+mod audit_query;
+mod audit_retention;
 mod concurrency;
 mod docs;
 mod index;
 mod listing;
 mod macros;
 mod memory;
+mod memory_audit;
 mod metadata;
 mod purge;
 mod records;
@@ -25,6 +30,13 @@ mod selftest;
 mod support;
 mod updates;
 
+pub use audit::{
+    audit_append_head_and_events_in_order, audit_commits_with_its_transaction,
+    audit_duplicate_seq_conflicts_atomically,
+};
+pub use audit_concurrency::*;
+pub use audit_query::*;
+pub use audit_retention::*;
 pub use concurrency::*;
 pub use docs::*;
 pub use index::*;

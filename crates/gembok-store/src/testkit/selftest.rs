@@ -2,7 +2,10 @@
 //! break the contract in small ways are caught.
 
 use super::*;
-use crate::{KeyRecord, Mutation, RecordMeta, SchemaVersion, SealedRecord, StoreError};
+use crate::{
+    AuditCheckpoint, AuditQuery, AuditRow, KeyRecord, Mutation, RecordMeta, SchemaVersion,
+    SealedRecord, StoreError,
+};
 use gembok_types::RecordId;
 
 #[test]
@@ -27,6 +30,12 @@ enum Fault {
     DocsReversed,
     /// `doc` and `docs` ignore the kind.
     DocsIgnoreKind,
+    /// `audit_query` ignores the record filter.
+    AuditQueryIgnoresRecord,
+    /// `audit_query` ignores its `before` cursor.
+    AuditQueryIgnoresCursor,
+    /// `audit_events` answers one event too many.
+    AuditEventsOverLimit,
 }
 
 /// A memory store with one deliberate bug.
@@ -165,11 +174,53 @@ impl Store for Faulty {
         }
         Ok(out)
     }
+
+    fn audit_head(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        self.inner.audit_head()
+    }
+
+    fn audit_events(&self, after: u64, limit: usize) -> Result<Vec<AuditRow>, StoreError> {
+        match self.fault {
+            Fault::AuditEventsOverLimit => self.inner.audit_events(after, limit.saturating_add(1)),
+            _ => self.inner.audit_events(after, limit),
+        }
+    }
+
+    fn audit_query(
+        &self,
+        query: &AuditQuery,
+        before: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<AuditRow>, StoreError> {
+        match self.fault {
+            Fault::AuditQueryIgnoresRecord => {
+                let query = AuditQuery {
+                    record: None,
+                    ..query.clone()
+                };
+                self.inner.audit_query(&query, before, limit)
+            }
+            Fault::AuditQueryIgnoresCursor => self.inner.audit_query(query, None, limit),
+            _ => self.inner.audit_query(query, before, limit),
+        }
+    }
+
+    fn audit_checkpoints(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<AuditCheckpoint>, StoreError> {
+        self.inner.audit_checkpoints(after, limit)
+    }
+
+    fn audit_seq_before(&self, before: i64) -> Result<Option<u64>, StoreError> {
+        self.inner.audit_seq_before(before)
+    }
 }
 
 #[test]
 fn faulty_stores_are_caught_by_the_named_tests() {
-    let cases: [(Fault, ConformanceTest); 8] = [
+    let cases: [(Fault, ConformanceTest); 13] = [
         (Fault::DocsReversed, docs_listed_in_id_order),
         (Fault::DocsIgnoreKind, docs_put_replace_delete),
         (Fault::FindReversed, find_matches_exactly_in_id_order),
@@ -186,6 +237,17 @@ fn faulty_stores_are_caught_by_the_named_tests() {
         (
             Fault::FindRecordsKeepsDangling,
             find_records_follows_records_and_entries,
+        ),
+        (Fault::NotAtomic, audit_duplicate_seq_conflicts_atomically),
+        (Fault::AuditQueryIgnoresRecord, audit_query_by_each_filter),
+        (Fault::AuditQueryIgnoresRecord, audit_prune_removes_through),
+        (
+            Fault::AuditQueryIgnoresCursor,
+            audit_query_combined_and_paged,
+        ),
+        (
+            Fault::AuditEventsOverLimit,
+            audit_append_head_and_events_in_order,
         ),
     ];
     for (fault, test) in cases {

@@ -1,0 +1,175 @@
+//! Appending to the chain: one writer at a time inside this process (the head lock),
+//! and the store's unique sequence numbers across processes.
+//!
+//! A commit numbers its events after the head it knows, links them, adds a signed
+//! checkpoint when one is due, and applies everything with the caller's mutations in
+//! one transaction. If another process sharing the store appended first, the store
+//! refuses the taken sequence number as a conflict; the head is then reloaded and the
+//! commit retried, so several servers on one database still build one chain.
+
+use gembok_store::{AuditRow, Mutation, Store, StoreError};
+
+use super::chain::{link, sign_checkpoint, GENESIS};
+use super::{AuditEvent, AuditLog, Head};
+use crate::time::now_ms;
+use crate::CoreError;
+
+/// How often a commit is retried after losing a race for a sequence number.
+const MAX_ATTEMPTS: usize = 8;
+
+/// The head as stored: the last event, else the anchor of a prune, else genesis; and
+/// the last checkpoint.
+pub(crate) fn load_head(store: &dyn Store) -> Result<Head, CoreError> {
+    let (seq, hash) = match store.audit_head()? {
+        Some((seq, hash)) => (seq, to_hash(&hash)?),
+        None => match super::retention::load_anchor(store)? {
+            Some(a) => (a.seq, to_hash(&a.hash)?),
+            None => (0, GENESIS),
+        },
+    };
+    let mut head = Head {
+        seq,
+        hash,
+        checkpoint_seq: 0,
+        checkpoint_time: now_ms(),
+    };
+    let mut after = 0;
+    loop {
+        let page = store.audit_checkpoints(after, 1000)?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        head.checkpoint_seq = last.seq;
+        head.checkpoint_time = last.time;
+    }
+    Ok(head)
+}
+
+pub(crate) fn to_hash(bytes: &[u8]) -> Result<[u8; 32], CoreError> {
+    bytes
+        .try_into()
+        .map_err(|_| CoreError::Integrity("an audit hash is not 32 bytes".into()))
+}
+
+impl AuditLog {
+    /// Apply `muts` and append `events` in one transaction. Returns once durable.
+    pub fn commit(
+        &self,
+        mut muts: Vec<Mutation>,
+        events: Vec<AuditEvent>,
+    ) -> Result<(), CoreError> {
+        if !self.enabled || events.is_empty() {
+            if !muts.is_empty() {
+                self.store.apply(&muts)?;
+            }
+            return Ok(());
+        }
+        let bodies: Vec<Vec<u8>> = events.iter().map(AuditEvent::encode).collect();
+        let base = muts.len();
+        let mut head = self.lock_head();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            muts.truncate(base);
+            let mut next = head.clone();
+            for (event, body) in events.iter().zip(&bodies) {
+                next.seq += 1;
+                next.hash = link(&next.hash, next.seq, body);
+                muts.push(Mutation::AppendAudit(AuditRow {
+                    seq: next.seq,
+                    time: event.time,
+                    principal: event.principal.clone(),
+                    action: event.action.clone(),
+                    refs: event.refs(),
+                    body: body.clone(),
+                    hash: next.hash.to_vec(),
+                }));
+            }
+            let now = now_ms();
+            let checkpoint =
+                (next.seq - next.checkpoint_seq >= self.config.checkpoint_every).then(|| {
+                    sign_checkpoint(&self.signer(), &self.vault_id, next.seq, &next.hash, now)
+                });
+            if let Some(cp) = &checkpoint {
+                muts.push(Mutation::PutAuditCheckpoint(cp.clone()));
+                next.checkpoint_seq = next.seq;
+                next.checkpoint_time = now;
+            }
+            match self.store.apply(&muts) {
+                Ok(()) => {
+                    let first = head.seq + 1;
+                    *head = next;
+                    drop(head);
+                    if let (Some(cp), Some(sink)) = (&checkpoint, &self.config.sink) {
+                        sink.publish(cp);
+                    }
+                    let numbered: Vec<(u64, AuditEvent)> = (first..).zip(events).collect();
+                    for o in self.observers() {
+                        o.committed(&numbered);
+                    }
+                    return Ok(());
+                }
+                Err(StoreError::Conflict(what)) if attempt < MAX_ATTEMPTS => {
+                    let stored = load_head(self.store.as_ref())?;
+                    if stored.seq == head.seq {
+                        // Not a race for the chain: the caller's own mutations conflict.
+                        return Err(StoreError::Conflict(what).into());
+                    }
+                    *head = stored;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Sign a checkpoint of the head if events arrived since the last one and
+    /// `checkpoint_interval_ms` has passed (a server calls this on a timer).
+    /// Returns whether one was written.
+    pub fn checkpoint_if_due(&self) -> Result<bool, CoreError> {
+        if !self.enabled {
+            return Ok(false);
+        }
+        let mut head = self.lock_head();
+        let now = now_ms();
+        if head.seq == head.checkpoint_seq
+            || now - head.checkpoint_time < self.config.checkpoint_interval_ms
+        {
+            return Ok(false);
+        }
+        // Another process may have appended: sign what the store holds.
+        let stored = load_head(self.store.as_ref())?;
+        *head = Head {
+            checkpoint_seq: head.checkpoint_seq.max(stored.checkpoint_seq),
+            checkpoint_time: head.checkpoint_time.max(stored.checkpoint_time),
+            ..stored
+        };
+        let cp = sign_checkpoint(&self.signer(), &self.vault_id, head.seq, &head.hash, now);
+        self.store
+            .apply(&[Mutation::PutAuditCheckpoint(cp.clone())])?;
+        head.checkpoint_seq = head.seq;
+        head.checkpoint_time = now;
+        drop(head);
+        if let Some(sink) = &self.config.sink {
+            sink.publish(&cp);
+        }
+        Ok(true)
+    }
+
+    /// Append events that go with no other change (reads, denials, logins): they join
+    /// a group commit and this returns once they are durable. On failure observers are
+    /// told and the caller gets [`CoreError::AuditUnavailable`].
+    pub fn record(&self, event: AuditEvent) -> Result<(), CoreError> {
+        if !self.enabled {
+            return Ok(());
+        }
+        let outcome = self
+            .group
+            .submit(event, |batch| self.commit(Vec::new(), batch));
+        if outcome.is_err() {
+            for o in self.observers() {
+                o.audit_failed();
+            }
+            return Err(CoreError::AuditUnavailable);
+        }
+        Ok(())
+    }
+}
