@@ -65,7 +65,7 @@ pub fn run(dir: &VaultDir, opts: ServeOptions) -> Result<()> {
             println!("  metrics: http://{m}/metrics (this machine only)");
         }
         if first_key.is_some() {
-            let issued = keys.create(&Actor::local_operator(), 
+            let issued = keys.create(&Actor::local_operator(),
                 &ApiKeySpec {
                     role: "owner".into(),
                     expires_in_days: 30,
