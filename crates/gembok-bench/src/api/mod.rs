@@ -83,6 +83,9 @@ pub struct ApiArgs {
     /// Folder for the temporary vault (default: the system temp folder).
     #[arg(long)]
     pub dir: Option<PathBuf>,
+    /// Switch the audit log off (bench-only build), to measure what auditing costs.
+    #[arg(long)]
+    pub unaudited: bool,
 }
 
 /// One API run with every default resolved.
@@ -100,6 +103,7 @@ pub struct ApiPlan {
     pub ops: Vec<Op>,
     pub seed: u64,
     pub dir: PathBuf,
+    pub unaudited: bool,
 }
 
 impl ApiArgs {
@@ -147,6 +151,7 @@ impl ApiArgs {
             ops,
             seed: self.seed,
             dir: self.dir.clone().unwrap_or_else(std::env::temp_dir),
+            unaudited: self.unaudited,
         })
     }
 }

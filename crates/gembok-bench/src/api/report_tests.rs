@@ -59,6 +59,7 @@ fn sample(get_rate: u64, open_p99_us: u64) -> ApiReport {
             ops: vec![Op::Healthz, Op::Get],
             seed: 1,
             dir: PathBuf::from("/tmp"),
+            unaudited: false,
         },
         negotiated: Negotiated {
             version: "TLSv1_3".into(),

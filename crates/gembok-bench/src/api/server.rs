@@ -73,7 +73,10 @@ pub fn start(plan: &ApiPlan) -> Result<BenchServer> {
         .tempdir_in(&plan.dir)
         .with_context(|| format!("cannot create a folder in {}", plan.dir.display()))?;
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("vault.db"))?);
-    let vault = Vault::initialize(Arc::clone(&store), MasterKey::generate()?, DEFAULT_SCHEMA)?;
+    let mut vault = Vault::initialize(Arc::clone(&store), MasterKey::generate()?, DEFAULT_SCHEMA)?;
+    if plan.unaudited {
+        vault.disable_audit_for_benchmark();
+    }
     let data = data::generate(plan.customers, plan.seed)?;
     let mut ids = Vec::with_capacity(data.len());
     for chunk in data.json.chunks(PRELOAD_BATCH) {

@@ -98,6 +98,7 @@ fn a_tiny_run_measures_every_phase() {
         ops: vec![Op::Healthz, Op::Get, Op::Find, Op::Create],
         seed: 3,
         dir: dir.path().to_owned(),
+        unaudited: false,
     };
     let report = run(&plan).unwrap();
     let ops: Vec<(Op, bool)> = report
@@ -139,6 +140,7 @@ fn http2_is_negotiated_when_asked_for() {
         ops: vec![Op::Healthz, Op::Get],
         seed: 4,
         dir: dir.path().to_owned(),
+        unaudited: false,
     };
     let report = run(&plan).unwrap();
     assert_eq!(report.negotiated.alpn, "h2");

@@ -1,31 +1,58 @@
 //! Group commit: many threads' events, one transaction.
 //!
-//! Each submitter queues its event and waits. Whoever finds no commit running becomes
-//! the leader: it takes everything queued, commits it as one batch (one fsync for all),
-//! hands each submitter its result, and steps down, so the next leader is one of the
-//! threads that queued meanwhile. A leader commits exactly one batch, so no thread
-//! waits for more than the batch in flight and its own.
+//! Each submitter queues its event with a slot of its own and waits on that slot.
+//! Whoever finds no commit running becomes the leader: it takes everything queued,
+//! commits it as one batch (one fsync for all), fills and wakes exactly the slots of
+//! that batch, and hands the lead to the oldest thread still queued, if any. A leader
+//! commits exactly one batch, so no thread waits for more than the batch in flight and
+//! its own; and since only the threads concerned are woken, a batch costs one wake-up
+//! per event rather than one per waiting thread.
 
-use std::collections::HashMap;
-use std::sync::{Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use super::AuditEvent;
 use crate::CoreError;
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SlotState {
+    Waiting,
+    /// This submitter is to commit the next batch.
+    Lead,
+    Done(bool),
+}
+
+struct Slot {
+    state: Mutex<SlotState>,
+    wake: Condvar,
+}
+
+impl Slot {
+    fn set(&self, s: SlotState) {
+        *self.state.lock().unwrap_or_else(|p| p.into_inner()) = s;
+        self.wake.notify_one();
+    }
+
+    fn wait(&self) -> SlotState {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        while *st == SlotState::Waiting {
+            st = self.wake.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+        let out = *st;
+        *st = SlotState::Waiting;
+        out
+    }
+}
+
 #[derive(Default)]
-struct State {
-    queue: Vec<(u64, AuditEvent)>,
-    next_ticket: u64,
+struct Queue {
+    items: Vec<(AuditEvent, Arc<Slot>)>,
     leader: bool,
-    /// Results of committed batches not yet collected, by ticket.
-    done: HashMap<u64, bool>,
 }
 
 /// The queue and the baton.
 #[derive(Default)]
 pub(crate) struct GroupCommit {
-    state: Mutex<State>,
-    changed: Condvar,
+    queue: Mutex<Queue>,
 }
 
 impl GroupCommit {
@@ -36,32 +63,48 @@ impl GroupCommit {
         event: AuditEvent,
         commit: impl Fn(Vec<AuditEvent>) -> Result<(), CoreError>,
     ) -> Result<(), ()> {
-        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        let ticket = st.next_ticket;
-        st.next_ticket += 1;
-        st.queue.push((ticket, event));
+        let slot = Arc::new(Slot {
+            state: Mutex::new(SlotState::Waiting),
+            wake: Condvar::new(),
+        });
+        let lead_now = {
+            let mut q = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+            q.items.push((event, Arc::clone(&slot)));
+            !std::mem::replace(&mut q.leader, true)
+        };
+        let mut state = if lead_now {
+            SlotState::Lead
+        } else {
+            slot.wait()
+        };
         loop {
-            if let Some(ok) = st.done.remove(&ticket) {
-                return if ok { Ok(()) } else { Err(()) };
-            }
-            if !st.leader {
-                st.leader = true;
-                let batch = std::mem::take(&mut st.queue);
-                drop(st);
-                let (tickets, events): (Vec<u64>, Vec<AuditEvent>) = batch.into_iter().unzip();
-                // A panic inside commit must not leave the baton taken forever.
-                let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commit(events)))
-                    .map(|r| r.is_ok())
-                    .unwrap_or(false);
-                st = self.state.lock().unwrap_or_else(|p| p.into_inner());
-                for t in tickets {
-                    st.done.insert(t, ok);
+            match state {
+                SlotState::Done(true) => return Ok(()),
+                SlotState::Done(false) => return Err(()),
+                SlotState::Lead => {
+                    self.lead(&commit);
+                    state = slot.wait();
                 }
-                st.leader = false;
-                self.changed.notify_all();
-                continue;
+                SlotState::Waiting => state = slot.wait(),
             }
-            st = self.changed.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    /// Commit one batch, report to its submitters, pass the baton on.
+    fn lead(&self, commit: &impl Fn(Vec<AuditEvent>) -> Result<(), CoreError>) {
+        let batch = std::mem::take(&mut self.queue.lock().unwrap_or_else(|p| p.into_inner()).items);
+        let (events, slots): (Vec<AuditEvent>, Vec<Arc<Slot>>) = batch.into_iter().unzip();
+        // A panic inside commit must not leave the baton taken forever.
+        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commit(events)))
+            .map(|r| r.is_ok())
+            .unwrap_or(false);
+        for s in &slots {
+            s.set(SlotState::Done(ok));
+        }
+        let mut q = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+        match q.items.first() {
+            Some((_, next)) => next.set(SlotState::Lead),
+            None => q.leader = false,
         }
     }
 }
@@ -69,7 +112,6 @@ impl GroupCommit {
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Arc;
 
     use super::*;
     use crate::audit::Actor;

@@ -7,17 +7,15 @@
 //! external, that names a position past the new end; a checkpoint changed in the
 //! database no longer carries a valid signature from a trusted key.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use gembok_crypto::AuditPublicKey;
 use gembok_store::AuditCheckpoint;
-use serde::Deserialize;
 
 use super::chain::{anchor_valid, checkpoint_valid, link, GENESIS};
 use super::commit::to_hash;
 use super::keys::trusted_keys;
-use super::AuditLog;
+use super::{AuditEvent, AuditLog};
 use crate::CoreError;
 
 const PAGE: usize = 8192;
@@ -46,16 +44,6 @@ impl VerifyReport {
     pub fn ok(&self) -> bool {
         self.problem.is_none()
     }
-}
-
-/// The columns kept beside the body, which must say what the body says.
-#[derive(Deserialize)]
-struct Columns<'a> {
-    time: i64,
-    #[serde(borrow)]
-    principal: Cow<'a, str>,
-    #[serde(borrow)]
-    action: Cow<'a, str>,
 }
 
 fn problem(seq: Option<u64>, message: String) -> Option<Problem> {
@@ -180,9 +168,11 @@ impl AuditLog {
                     );
                     return Ok(report);
                 }
-                let cols_match = serde_json::from_slice::<Columns<'_>>(&row.body).is_ok_and(|c| {
-                    c.time == row.time && c.principal == row.principal && c.action == row.action
-                });
+                let cols_match = row.body.starts_with(&AuditEvent::columns_prefix(
+                    row.time,
+                    &row.principal,
+                    &row.action,
+                ));
                 if !cols_match {
                     report.problem = problem(
                         Some(row.seq),
