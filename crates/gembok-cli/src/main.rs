@@ -5,7 +5,9 @@
 
 mod cli;
 mod commands;
+mod config;
 mod exit;
+mod monitoring;
 mod output;
 mod scan;
 mod vaultdir;

@@ -1,5 +1,6 @@
 //! The on-disk layout of a local vault: the data directory, its config file, database,
-//! schema copy and the master key file (which may live elsewhere).
+//! schema copy and the master key file (which may live elsewhere). Every vault is
+//! opened here, with the audit settings of `gembok.toml`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -11,6 +12,8 @@ use gembok_core::apikeys::ApiKeys;
 use gembok_core::Vault;
 use gembok_crypto::MasterKey;
 use gembok_store_sqlite::SqliteStore;
+
+use crate::config::{self, Settings};
 
 const CONFIG: &str = "gembok.toml";
 const DB: &str = "gembok.db";
@@ -48,34 +51,38 @@ impl VaultDir {
         self.config_path().exists() || self.db_path().exists()
     }
 
-    /// The key file this vault uses (from its config).
-    pub fn key_path(&self) -> Result<PathBuf> {
+    /// The settings in `gembok.toml`.
+    pub fn settings(&self) -> Result<Settings> {
         let text = fs::read_to_string(self.config_path()).with_context(|| {
             format!(
                 "no vault in {} (run `gembok init` first)",
                 self.root.display()
             )
         })?;
-        let line = text
-            .lines()
-            .find_map(|l| l.strip_prefix("key_file = "))
-            .context("gembok.toml names no key_file")?;
-        let raw: String = serde_json::from_str(line.trim()).context("gembok.toml: bad key_file")?;
-        let p = PathBuf::from(raw);
-        Ok(if p.is_absolute() {
-            p
-        } else {
-            self.root.join(p)
-        })
+        Settings::parse(&text, &self.root)
     }
 
-    /// Point the config at another key file (after a master-key rotation), atomically.
+    /// The key file this vault uses (from its config).
+    pub fn key_path(&self) -> Result<PathBuf> {
+        self.settings()?
+            .key_file
+            .context("gembok.toml names no key_file")
+    }
+
+    /// Point the config at another key file (after a master-key rotation), atomically,
+    /// keeping every other setting and comment of the file.
     pub fn set_key_path(&self, key: &Path) -> Result<()> {
         let key = fs::canonicalize(key).context("new key file")?;
-        let text = format!(
-            "# Gembok vault configuration.\nkey_file = {}\n",
+        let key_line = format!(
+            "key_file = {}",
             serde_json::to_string(&key.to_string_lossy())?
         );
+        let text = match fs::read_to_string(self.config_path()) {
+            Ok(old) => config::replace_key_line(&old, &key_line),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => config::template(&key_line),
+            Err(e) => return Err(e).context("cannot read gembok.toml"),
+        };
+        Settings::parse(&text, &self.root)?;
         let tmp = self.root.join(".gembok.toml.tmp");
         fs::write(&tmp, text)?;
         fs::File::open(&tmp)?.sync_all()?;
@@ -136,20 +143,34 @@ impl VaultDir {
         Policy::from_toml(&text).with_context(|| format!("{}", path.display()))
     }
 
-    /// Open the vault and the API-key service over the same store.
+    /// Open the vault and the API-key service over the same store; key changes are
+    /// recorded in the vault's audit log.
     pub fn open_with_keys(&self) -> Result<(Arc<Vault>, Arc<Policy>, Arc<ApiKeys>)> {
         let vault = Arc::new(self.open()?);
         let policy = Arc::new(self.policy()?);
-        let keys = Arc::new(ApiKeys::new(Arc::clone(vault.store()), Arc::clone(&policy)));
+        let keys = Arc::new(
+            ApiKeys::new(Arc::clone(vault.store()), Arc::clone(&policy))
+                .with_audit(Arc::clone(vault.audit())),
+        );
         Ok((vault, policy, keys))
     }
 
-    /// Open the vault with its configured key file.
+    /// Open the vault with its configured key file and audit settings.
     pub fn open(&self) -> Result<Vault> {
-        let key_path = self.key_path()?;
+        Ok(self.open_with_settings()?.0)
+    }
+
+    /// [`VaultDir::open`], also returning the settings it read.
+    pub fn open_with_settings(&self) -> Result<(Vault, Settings)> {
+        let settings = self.settings()?;
+        let key_path = settings
+            .key_file
+            .clone()
+            .context("gembok.toml names no key_file")?;
         let master = MasterKey::load_file(&key_path)?;
         let store = Arc::new(SqliteStore::open(&self.db_path())?);
-        Ok(Vault::open(store, master)?)
+        let vault = Vault::open_with(store, master, settings.audit.to_config())?;
+        Ok((vault, settings))
     }
 }
 

@@ -12,17 +12,26 @@
 //! `gembok_core::apikeys::cache`. The `Authorization` header is removed from the
 //! request once read, so no later layer or handler can log or forward it. The per-key
 //! rate limit is counted right after a successful authentication.
+//!
+//! The authenticated principal gets the request's [`Origin`] (peer address and request
+//! id) for its audit events. Every refused credential (missing, wrong scheme,
+//! malformed, unknown, expired, revoked, address not allowed) becomes an `auth.failed`
+//! audit event, written in the background so the refusal is not delayed by it.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use gembok_core::access::Origin;
+use gembok_core::AuthError;
 use zeroize::Zeroizing;
 
 use crate::api_error::ApiError;
 use crate::extract::Caller;
+use crate::middleware::trace::RequestId;
 use crate::state::{now_ms, AppState, ClientAddr};
 
 pub(crate) async fn require_key(
@@ -45,10 +54,21 @@ async fn authenticate(s: &AppState, req: &mut Request) -> Result<Caller, ApiErro
         .get::<ClientAddr>()
         .copied()
         .ok_or_else(|| ApiError::internal(&"request without a client address"))?;
+    let request_id = req
+        .extensions()
+        .get::<RequestId>()
+        .map(|RequestId(id)| id.clone());
+    let refuse = |code: &'static str, err: ApiError| {
+        s.metrics.auth_failure(code);
+        note_refusal(s, ip, code, request_id.clone());
+        err
+    };
     let Some(value) = req.headers_mut().remove(header::AUTHORIZATION) else {
-        s.metrics.auth_failure("missing_credentials");
-        return Err(ApiError::unauthorized(
-            "credentials are required: send Authorization: Bearer <API key>",
+        return Err(refuse(
+            "missing_credentials",
+            ApiError::unauthorized(
+                "credentials are required: send Authorization: Bearer <API key>",
+            ),
         ));
     };
     let token = value
@@ -61,9 +81,9 @@ async fn authenticate(s: &AppState, req: &mut Request) -> Result<Caller, ApiErro
         .map(|t| Zeroizing::new(t.to_owned()));
     drop(value);
     let Some(token) = token else {
-        s.metrics.auth_failure("wrong_scheme");
-        return Err(ApiError::unauthorized(
-            "use the Bearer scheme: Authorization: Bearer <API key>",
+        return Err(refuse(
+            "wrong_scheme",
+            ApiError::unauthorized("use the Bearer scheme: Authorization: Bearer <API key>"),
         ));
     };
     let keys = Arc::clone(&s.keys);
@@ -72,13 +92,34 @@ async fn authenticate(s: &AppState, req: &mut Request) -> Result<Caller, ApiErro
         Some(principal) => Ok(principal),
         None => tokio::task::spawn_blocking(move || keys.authenticate(&token, ip, now)).await?,
     };
-    let principal = result.map_err(|e| {
-        s.metrics.auth_failure(e.code());
-        ApiError::from(e)
-    })?;
+    let mut principal = match result {
+        Ok(p) => p,
+        // A store failure is ours, not a refused credential: nothing to note.
+        Err(e @ AuthError::Store(_)) => {
+            s.metrics.auth_failure(e.code());
+            return Err(ApiError::from(e));
+        }
+        Err(e) => return Err(refuse(e.code(), ApiError::from(e))),
+    };
     if let Err(secs) = s.rate.check_key(&principal.key_id) {
         s.metrics.rate_limited("key");
         return Err(ApiError::rate_limited(secs));
     }
+    principal.origin = Origin {
+        client: Some(ip.to_string()),
+        request_id,
+    };
     Ok(Caller(Arc::new(principal)))
+}
+
+/// Tell the audit log (and through it the monitor) of a refused credential, on a
+/// blocking thread the response does not wait for: a flood of bad keys must not be
+/// slowed down into holding connections, and the per-address rate limit has already
+/// bounded how many such notes one client can cause.
+fn note_refusal(s: &AppState, ip: IpAddr, code: &'static str, request_id: Option<String>) {
+    let gate = Arc::clone(&s.gate);
+    let span = tracing::Span::current();
+    drop(tokio::task::spawn_blocking(move || {
+        span.in_scope(|| gate.note_auth_failure(&ip.to_string(), code, request_id.as_deref()));
+    }));
 }

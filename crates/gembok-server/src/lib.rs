@@ -14,6 +14,11 @@
 //! and finally the handler. Below all of this, each connection has a TLS handshake
 //! timeout, a header-read timeout and header size limits (see `serve`).
 //!
+//! The request id made by the logging layer and the peer address travel with the
+//! authenticated principal into every audit event; refused credentials become
+//! `auth.failed` events. `GET /v1/audit` and `GET /v1/alerts` read the log and the
+//! monitoring alerts back, for roles with the `audit_read` right.
+//!
 //! The `gembok serve` command builds a [`ServerConfig`], calls [`Server::bind`] with a
 //! [`gembok_core::Gate`] and a [`gembok_core::apikeys::ApiKeys`] over the same store,
 //! prints [`Server::local_addr`], and awaits [`Server::run`].

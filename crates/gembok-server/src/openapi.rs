@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::api_error::{ErrorBody, ErrorDetail};
-use crate::routes::{apikeys, dto, health, records, schema, search};
+use crate::routes::{alerts, apikeys, audit, dto, health, records, schema, search};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -34,6 +34,8 @@ use crate::routes::{apikeys, dto, health, records, schema, search};
         apikeys::rotate,
         apikeys::revoke,
         apikeys::revoke_all,
+        audit::query,
+        alerts::list,
     ),
     components(schemas(ErrorBody, ErrorDetail, dto::RecordFields)),
     modifiers(&BearerAuth),
@@ -41,6 +43,7 @@ use crate::routes::{apikeys, dto, health, records, schema, search};
         (name = "records", description = "Records of a collection"),
         (name = "schema", description = "The vault's schema"),
         (name = "api-keys", description = "Scoped, expiring API keys"),
+        (name = "audit", description = "The tamper-evident audit log and monitoring alerts"),
         (name = "meta", description = "Liveness and this document"),
     ),
 )]

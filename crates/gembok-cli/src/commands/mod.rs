@@ -1,6 +1,7 @@
 //! One module per group of subcommands; [`run`] dispatches.
 
 mod apikey;
+mod audit;
 mod demo;
 mod import;
 mod init;
@@ -65,6 +66,7 @@ pub fn run(cli: Cli) -> Result<()> {
             },
         ),
         Command::Apikey { command } => apikey::run(&dir, out, command),
+        Command::Audit { command } => audit::run(&dir, out, command),
         Command::Demo { customers, keep } => demo::run(out, customers, keep.as_deref()),
         Command::Scan { paths } => scan::run(out, &paths),
         Command::Import {

@@ -1,20 +1,30 @@
 //! `gembok serve`: the HTTPS API. Also the quick start: with no vault in the data
 //! directory it creates one (key file, schema, TLS certificate) and prints a first owner
 //! API key once.
+//!
+//! The server also runs the audit log's upkeep: the monitor of `[monitor]` watches
+//! every committed event and its alerts go to the channels of `[notify]`; a timer signs
+//! a checkpoint when one is due, and retention runs at start and once a day.
 
-use gembok_core::Actor;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use gembok_core::access::Gate;
 use gembok_core::apikeys::ApiKeySpec;
-use gembok_core::DEFAULT_SCHEMA;
+use gembok_core::{Actor, AuditLog, DEFAULT_SCHEMA};
 use gembok_server::{certificate_fingerprint, Server, ServerConfig, TlsSource};
 
 use super::apikey::now_ms;
+use crate::monitoring::{attach_monitor, notifier, NotifySink};
 use crate::vaultdir::VaultDir;
+
+/// How often the server asks whether a time-based checkpoint is due.
+const CHECKPOINT_TICK: Duration = Duration::from_secs(10);
+/// How often retention runs (and once at start).
+const PRUNE_TICK: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Options of `gembok serve`.
 pub struct ServeOptions {
@@ -40,7 +50,11 @@ pub fn run(dir: &VaultDir, opts: ServeOptions) -> Result<()> {
         first_key = Some(());
     }
     let tls = tls_source(dir, &opts)?;
+    let settings = dir.settings()?;
     let (vault, policy, keys) = dir.open_with_keys()?;
+    let monitor = attach_monitor(&vault, &settings)?;
+    let notifier = notifier(&settings)?;
+    let audit = Arc::clone(vault.audit());
     let gate = Arc::new(Gate::new(Arc::clone(&vault), Arc::clone(&policy)));
     let mut config = ServerConfig::new(opts.listen, tls.clone());
     config.metrics_listen = opts.metrics_listen;
@@ -50,6 +64,12 @@ pub fn run(dir: &VaultDir, opts: ServeOptions) -> Result<()> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async move {
+        if let Some(n) = notifier {
+            let channels = n.channels().len();
+            monitor.add_sink(Arc::new(NotifySink::new(n.spawn())));
+            tracing::info!(channels, "alerts are sent to the [notify] channels");
+        }
+        spawn_audit_upkeep(audit);
         let server = Server::bind(config, gate, Arc::clone(&keys)).await?;
         let scheme = if server.is_tls() { "https" } else { "http" };
         let addr = server.local_addr();
@@ -92,6 +112,45 @@ pub fn run(dir: &VaultDir, opts: ServeOptions) -> Result<()> {
         server.run().await?;
         anyhow::Ok(())
     })
+}
+
+/// Time-based checkpoints and retention, on blocking threads (they write the store).
+/// Failures are logged by error text, which names no value; the server keeps serving.
+fn spawn_audit_upkeep(audit: Arc<AuditLog>) {
+    let log = Arc::clone(&audit);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(CHECKPOINT_TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let log = Arc::clone(&log);
+            match tokio::task::spawn_blocking(move || log.checkpoint_if_due()).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "audit checkpoint failed"),
+                Err(_) => tracing::warn!("audit checkpoint task panicked"),
+            }
+        }
+    });
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(PRUNE_TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let log = Arc::clone(&audit);
+            let pruned =
+                tokio::task::spawn_blocking(move || log.prune(&Actor::system(), now_ms())).await;
+            match pruned {
+                Ok(Ok(r)) if r.removed > 0 => tracing::info!(
+                    removed = r.removed,
+                    anchor_seq = r.anchor_seq,
+                    "audit retention removed old events"
+                ),
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "audit retention failed"),
+                Err(_) => tracing::warn!("audit retention task panicked"),
+            }
+        }
+    });
 }
 
 /// TLS from the flags, else the certificate made at init (made now if missing).

@@ -52,18 +52,32 @@ pub(crate) fn to_hash(bytes: &[u8]) -> Result<[u8; 32], CoreError> {
 
 impl AuditLog {
     /// Apply `muts` and append `events` in one transaction. Returns once durable.
-    pub fn commit(
+    pub fn commit(&self, muts: Vec<Mutation>, events: Vec<AuditEvent>) -> Result<(), CoreError> {
+        let encoded = events
+            .into_iter()
+            .map(|e| {
+                let body = e.encode();
+                (e, body)
+            })
+            .collect();
+        self.commit_encoded(muts, encoded)
+    }
+
+    /// [`AuditLog::commit`] of events already encoded (by their submitters, so that
+    /// the group-commit leader only links and writes).
+    pub(crate) fn commit_encoded(
         &self,
         mut muts: Vec<Mutation>,
-        events: Vec<AuditEvent>,
+        encoded: Vec<(AuditEvent, Vec<u8>)>,
     ) -> Result<(), CoreError> {
-        if !self.enabled || events.is_empty() {
+        if !self.enabled || encoded.is_empty() {
             if !muts.is_empty() {
                 self.store.apply(&muts)?;
             }
             return Ok(());
         }
-        let bodies: Vec<Vec<u8>> = events.iter().map(AuditEvent::encode).collect();
+        let (events, bodies): (Vec<AuditEvent>, Vec<Vec<u8>>) = encoded.into_iter().unzip();
+        let refs: Vec<_> = events.iter().map(AuditEvent::refs).collect();
         let base = muts.len();
         let mut head = self.lock_head();
         let mut attempt = 0;
@@ -71,7 +85,7 @@ impl AuditLog {
             attempt += 1;
             muts.truncate(base);
             let mut next = head.clone();
-            for (event, body) in events.iter().zip(&bodies) {
+            for ((event, body), refs) in events.iter().zip(&bodies).zip(&refs) {
                 next.seq += 1;
                 next.hash = link(&next.hash, next.seq, body);
                 muts.push(Mutation::AppendAudit(AuditRow {
@@ -79,7 +93,7 @@ impl AuditLog {
                     time: event.time,
                     principal: event.principal.clone(),
                     action: event.action.clone(),
-                    refs: event.refs(),
+                    refs: refs.clone(),
                     body: body.clone(),
                     hash: next.hash.to_vec(),
                 }));
@@ -161,9 +175,10 @@ impl AuditLog {
         if !self.enabled {
             return Ok(());
         }
-        let outcome = self
-            .group
-            .submit(event, |batch| self.commit(Vec::new(), batch));
+        let body = event.encode();
+        let outcome = self.group.submit((event, body), |batch| {
+            self.commit_encoded(Vec::new(), batch)
+        });
         if outcome.is_err() {
             for o in self.observers() {
                 o.audit_failed();

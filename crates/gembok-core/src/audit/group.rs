@@ -3,15 +3,22 @@
 //! Each submitter queues its event with a slot of its own and waits on that slot.
 //! Whoever finds no commit running becomes the leader: it takes everything queued,
 //! commits it as one batch (one fsync for all), fills and wakes exactly the slots of
-//! that batch, and hands the lead to the oldest thread still queued, if any. A leader
-//! commits exactly one batch, so no thread waits for more than the batch in flight and
-//! its own; and since only the threads concerned are woken, a batch costs one wake-up
-//! per event rather than one per waiting thread.
+//! that batch, and goes on with whatever queued meanwhile, for a bounded number of
+//! batches; then it hands the lead to the oldest thread still queued, if any. Only the
+//! threads concerned are woken, so a batch costs one wake-up per event rather than one
+//! per waiting thread.
 
 use std::sync::{Arc, Condvar, Mutex};
 
 use super::AuditEvent;
 use crate::CoreError;
+
+/// Batches one leader commits before handing over, so that its own caller is not
+/// held up for long under steady load.
+const MAX_BATCHES_PER_LEADER: usize = 16;
+
+/// An event with its canonical body, encoded by its submitter.
+pub(crate) type Encoded = (AuditEvent, Vec<u8>);
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum SlotState {
@@ -45,7 +52,7 @@ impl Slot {
 
 #[derive(Default)]
 struct Queue {
-    items: Vec<(AuditEvent, Arc<Slot>)>,
+    items: Vec<(Encoded, Arc<Slot>)>,
     leader: bool,
 }
 
@@ -60,8 +67,8 @@ impl GroupCommit {
     /// Returns `Err(())` when that commit failed.
     pub fn submit(
         &self,
-        event: AuditEvent,
-        commit: impl Fn(Vec<AuditEvent>) -> Result<(), CoreError>,
+        event: Encoded,
+        commit: impl Fn(Vec<Encoded>) -> Result<(), CoreError>,
     ) -> Result<(), ()> {
         let slot = Arc::new(Slot {
             state: Mutex::new(SlotState::Waiting),
@@ -90,16 +97,24 @@ impl GroupCommit {
         }
     }
 
-    /// Commit one batch, report to its submitters, pass the baton on.
-    fn lead(&self, commit: &impl Fn(Vec<AuditEvent>) -> Result<(), CoreError>) {
-        let batch = std::mem::take(&mut self.queue.lock().unwrap_or_else(|p| p.into_inner()).items);
-        let (events, slots): (Vec<AuditEvent>, Vec<Arc<Slot>>) = batch.into_iter().unzip();
-        // A panic inside commit must not leave the baton taken forever.
-        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commit(events)))
-            .map(|r| r.is_ok())
-            .unwrap_or(false);
-        for s in &slots {
-            s.set(SlotState::Done(ok));
+    /// Commit batches while events keep arriving (up to [`MAX_BATCHES_PER_LEADER`]),
+    /// report to their submitters, then pass the baton on. A leader already running
+    /// keeps going: waking another thread to lead costs a scheduling delay per batch.
+    fn lead(&self, commit: &impl Fn(Vec<Encoded>) -> Result<(), CoreError>) {
+        for _ in 0..MAX_BATCHES_PER_LEADER {
+            let batch =
+                std::mem::take(&mut self.queue.lock().unwrap_or_else(|p| p.into_inner()).items);
+            if batch.is_empty() {
+                break;
+            }
+            let (events, slots): (Vec<Encoded>, Vec<Arc<Slot>>) = batch.into_iter().unzip();
+            // A panic inside commit must not leave the baton taken forever.
+            let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commit(events)))
+                .map(|r| r.is_ok())
+                .unwrap_or(false);
+            for s in &slots {
+                s.set(SlotState::Done(ok));
+            }
         }
         let mut q = self.queue.lock().unwrap_or_else(|p| p.into_inner());
         match q.items.first() {
@@ -128,6 +143,7 @@ mod tests {
                 std::thread::spawn(move || {
                     for j in 0..50 {
                         let e = AuditEvent::new(&Actor::system(), "t", i * 1000 + j);
+                        let e = (e, Vec::new());
                         group
                             .submit(e, |b| {
                                 std::thread::sleep(std::time::Duration::from_millis(1));
@@ -150,7 +166,7 @@ mod tests {
     #[test]
     fn a_failed_commit_fails_every_submitter_of_its_batch() {
         let group = GroupCommit::default();
-        let e = AuditEvent::new(&Actor::system(), "t", 1);
+        let e = (AuditEvent::new(&Actor::system(), "t", 1), Vec::new());
         assert!(group
             .submit(e.clone(), |_| Err(CoreError::AuditUnavailable))
             .is_err());

@@ -1,6 +1,7 @@
 //! Request logs and metrics: method, route template, status, latency and a request id
 //! (also returned as `X-Request-Id`). Never bodies, query strings or headers: the URL
-//! may hold values and the headers hold credentials.
+//! may hold values and the headers hold credentials. The id is also put on the request
+//! as a [`RequestId`] extension, so authentication can hand it to the audit log.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -15,9 +16,13 @@ use crate::metrics::Metrics;
 
 pub(crate) const REQUEST_ID: &str = "x-request-id";
 
+/// The id of the request being served, as sent back in `X-Request-Id`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RequestId(pub String);
+
 pub(crate) async fn observe(
     State(metrics): State<Arc<Metrics>>,
-    req: Request,
+    mut req: Request,
     next: Next,
 ) -> Response {
     let start = Instant::now();
@@ -27,6 +32,7 @@ pub(crate) async fn observe(
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
     let request_id = uuid::Uuid::new_v4().simple().to_string();
+    req.extensions_mut().insert(RequestId(request_id.clone()));
     // Events logged while the request runs (a 5xx cause, say) carry its id.
     let span = tracing::info_span!("request", request_id = %request_id);
     let mut response = next.run(req).instrument(span).await;

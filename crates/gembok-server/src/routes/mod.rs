@@ -5,7 +5,10 @@
 //! Every handler reaches the vault only through [`gembok_core::Gate`] methods, on a
 //! blocking thread.
 
+pub(crate) mod alerts;
 pub(crate) mod apikeys;
+pub(crate) mod audit;
+pub(crate) mod audit_dto;
 pub(crate) mod dto;
 pub(crate) mod health;
 pub(crate) mod records;
@@ -58,6 +61,8 @@ pub(crate) fn api_router(state: AppState) -> Router {
         .route("/v1/api-keys/revoke-all", post(apikeys::revoke_all))
         .route("/v1/api-keys/{id}/rotate", post(apikeys::rotate))
         .route("/v1/api-keys/{id}/revoke", post(apikeys::revoke))
+        .route("/v1/audit", get(audit::query))
+        .route("/v1/alerts", get(alerts::list))
         // Unknown paths are behind authentication too: without a key nothing but the
         // public paths answers anything but 401.
         .fallback(|| async { ApiError::not_found() })

@@ -22,6 +22,7 @@ pub struct App {
     pub base: String,
     pub client: reqwest::Client,
     pub owner_key: String,
+    pub owner_key_id: String,
     pub keys: Arc<ApiKeys>,
     pub vault: Arc<Vault>,
     pub cert: PathBuf,
@@ -97,11 +98,10 @@ pub fn build_vault(dir: &std::path::Path) -> (Arc<Vault>, Arc<Gate>, Arc<ApiKeys
 pub async fn spawn_app_with(limits: Limits) -> App {
     let dir = tempfile::tempdir().unwrap();
     let (vault, gate, keys) = build_vault(dir.path());
-    let owner_key = keys
+    let owner = keys
         .create(&gembok_core::Actor::system(), &spec("owner"), now_ms())
-        .unwrap()
-        .expose()
-        .to_owned();
+        .unwrap();
+    let (owner_key, owner_key_id) = (owner.expose().to_owned(), owner.id.clone());
 
     let (cert, key, _) = generate_self_signed(&dir.path().join("tls")).unwrap();
     let config = ServerConfig {
@@ -123,6 +123,7 @@ pub async fn spawn_app_with(limits: Limits) -> App {
         base: format!("https://localhost:{}", addr.port()),
         client: http_client(&cert, addr),
         owner_key,
+        owner_key_id,
         keys,
         vault,
         cert,
@@ -157,6 +158,20 @@ impl App {
             .unwrap()
             .expose()
             .to_owned()
+    }
+
+    /// A key of `role` with its id: `(id, key)`.
+    pub fn key_with_id(&self, role: &str) -> (String, String) {
+        let k = self
+            .keys
+            .create(&gembok_core::Actor::system(), &spec(role), now_ms())
+            .unwrap();
+        (k.id.clone(), k.expose().to_owned())
+    }
+
+    /// The vault's SQLite file, for tests that reach under the store.
+    pub fn db_path(&self) -> PathBuf {
+        self._dir.path().join("vault.db")
     }
 
     pub async fn create_customer(&self, body: Value) -> String {

@@ -16,7 +16,7 @@ const ROLES: [&str; 6] = ["owner", "admin", "dpo", "support", "analyst", "app"];
 
 /// (method, path template, status per role in `ROLES` order). Records are customers,
 /// reads are for the purpose `service`.
-const TABLE: [(&str, &str, [u16; 6]); 17] = [
+const TABLE: [(&str, &str, [u16; 6]); 19] = [
     ("GET", "/healthz", [200, 200, 200, 200, 200, 200]),
     ("GET", "/v1/openapi.json", [200, 200, 200, 200, 200, 200]),
     ("GET", "/v1/schema", [200, 200, 200, 200, 200, 200]),
@@ -73,6 +73,8 @@ const TABLE: [(&str, &str, [u16; 6]); 17] = [
         "/v1/api-keys/{id}/revoke",
         [204, 204, 403, 403, 403, 403],
     ),
+    ("GET", "/v1/audit", [200, 200, 200, 403, 403, 403]),
+    ("GET", "/v1/alerts", [200, 200, 200, 403, 403, 403]),
     // Last: it revokes the caller's key too.
     (
         "POST",

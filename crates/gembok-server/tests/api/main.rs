@@ -3,6 +3,8 @@
 //! trusts exactly that certificate. One test binary, one module per concern.
 
 mod admin;
+mod audit;
+mod audit_log;
 mod common;
 mod decisions;
 mod headers;

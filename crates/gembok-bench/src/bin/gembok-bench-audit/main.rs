@@ -122,12 +122,16 @@ fn main() -> Result<()> {
         ..Actor::default()
     };
     let event = |i: i64| {
-        AuditEvent::new(&actor, "record.read", 1_800_000_000_000 + i)
+        // Real clock time, as live events have: the time index grows at its end.
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        AuditEvent::new(&actor, "record.read", now + i / 1_000_000)
             .collection("customers")
             .records([RecordId::generate()])
             .fields(["name", "email", "phone"])
     };
-    for size in [1i64, 64] {
+    for size in [1i64, 64, 512] {
         let start = Instant::now();
         let n = 200;
         for _ in 0..n {

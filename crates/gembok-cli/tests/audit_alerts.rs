@@ -1,0 +1,228 @@
+//! Audit monitoring from the real binary: the alert a failed `gembok audit verify`
+//! sends to a webhook receiver on loopback, the settings `gembok serve` refuses, and
+//! API-key changes made from the CLI landing in the audit log.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn gembok(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gembok"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("run gembok")
+}
+
+fn ok(out: Output) -> Output {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn json(out: &Output) -> Value {
+    let text = String::from_utf8_lossy(&out.stdout);
+    serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A vault with `extra` appended to its gembok.toml.
+fn vault(dir: &Path, extra: &str) {
+    ok(gembok(dir, &["init"]));
+    let path = dir.join("gembok.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(extra);
+    std::fs::write(&path, text).unwrap();
+}
+
+fn put(dir: &Path, email: &str) -> String {
+    let data = format!(r#"{{"name": "Rina Wulandari", "email": "{email}"}}"#);
+    let out = ok(gembok(
+        dir,
+        &["--output", "json", "put", "customers", "--data", &data],
+    ));
+    json(&out)["id"].as_str().unwrap().to_owned()
+}
+
+fn db(dir: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(dir.join("gembok.db")).unwrap()
+}
+
+/// One HTTP request read from a loopback listener, answered 200.
+fn serve_one(listener: TcpListener) -> String {
+    let (stream, _) = listener.accept().unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        if line == "\r\n" || line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap();
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    let mut stream = stream;
+    stream
+        .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+        .unwrap();
+    String::from_utf8(body).unwrap()
+}
+
+#[test]
+fn a_failed_verification_sends_the_verify_failed_alert_to_the_webhook() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    vault(
+        dir,
+        &format!(
+            "\n[[notify.webhook]]\nurl = \"http://127.0.0.1:{port}/hook\"\nsecret_env = \"GEMBOK_TEST_HOOK_SECRET\"\nmax_attempts = 1\n"
+        ),
+    );
+    put(dir, "rina@contoh.co.id");
+    put(dir, "budi@contoh.co.id");
+    db(dir)
+        .execute(
+            "UPDATE audit_events SET body = CAST(replace(body,'local','LOCAL') AS BLOB) WHERE seq = 2",
+            [],
+        )
+        .unwrap();
+    let receiver = std::thread::spawn(move || serve_one(listener));
+    let out = Command::new(env!("CARGO_BIN_EXE_gembok"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["audit", "verify"])
+        .env("GEMBOK_TEST_HOOK_SECRET", "a-test-signing-secret")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    // The command waits for delivery before it exits, so the request has arrived.
+    let body = receiver.join().unwrap();
+    let n: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(n["kind"], "alert.verify_failed");
+    let message = n["message"].as_str().unwrap();
+    assert!(message.contains("verification failed"), "{message}");
+    assert!(
+        message.contains(" / verifikasi log audit gagal"),
+        "{message}"
+    );
+    assert!(!body.contains("rina") && !body.contains("contoh"));
+
+    // Without the secret in the environment the command refuses to run half-configured.
+    let out = gembok(dir, &["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("GEMBOK_TEST_HOOK_SECRET"));
+}
+
+#[test]
+fn api_key_changes_from_the_cli_are_in_the_audit_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    vault(dir, "");
+    let made = json(&ok(gembok(
+        dir,
+        &["--output", "json", "apikey", "create", "--role", "admin"],
+    )));
+    let id = made["id"].as_str().unwrap().to_owned();
+    let key = made["key"].as_str().unwrap().to_owned();
+    ok(gembok(dir, &["apikey", "revoke", &id]));
+    let listed = ok(gembok(
+        dir,
+        &[
+            "--output",
+            "json",
+            "audit",
+            "list",
+            "--principal",
+            &local_principal(dir),
+        ],
+    ));
+    let text = String::from_utf8_lossy(&listed.stdout).into_owned();
+    assert!(
+        !text.contains(&key),
+        "the audit log must not hold the secret"
+    );
+    let actions: Vec<String> = json(&listed)["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"]["action"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(actions.iter().any(|a| a == "apikey.create"), "{actions:?}");
+    assert!(
+        actions.iter().any(|a| a.starts_with("apikey.revoke")),
+        "{actions:?}"
+    );
+    ok(gembok(dir, &["audit", "verify"]));
+}
+
+/// The principal the CLI records for this test process's user.
+fn local_principal(dir: &Path) -> String {
+    put(dir, "rina@contoh.co.id");
+    let out = json(&ok(gembok(
+        dir,
+        &[
+            "--output",
+            "json",
+            "audit",
+            "list",
+            "--action",
+            "record.create",
+            "--limit",
+            "1",
+        ],
+    )));
+    out["events"][0]["event"]["principal"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn serve_refuses_bad_monitor_settings_and_missing_notify_secrets() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    vault(dir, "\n[monitor]\nbulk_reed = 5\n");
+    let out = gembok(
+        dir,
+        &["serve", "--insecure-http", "--listen", "127.0.0.1:0"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("bulk_reed"), "{}", stderr(&out));
+
+    let path = dir.join("gembok.toml");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "bulk_reed = 5",
+        "dedup_minutes = 5\n[[notify.webhook]]\nurl = \"https://hooks.example.co.id/x\"\nsecret_env = \"GEMBOK_TEST_UNSET_SECRET\"",
+    );
+    std::fs::write(&path, text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gembok"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["serve", "--insecure-http", "--listen", "127.0.0.1:0"])
+        .env_remove("GEMBOK_TEST_UNSET_SECRET")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("GEMBOK_TEST_UNSET_SECRET"),
+        "{}",
+        stderr(&out)
+    );
+}
