@@ -83,8 +83,10 @@ pub fn start(plan: &ApiPlan) -> Result<BenchServer> {
         ids.extend(vault.create_batch(&Actor::system(), COLLECTION, chunk)?);
     }
     let policy = Arc::new(Policy::builtin());
-    let gate = Arc::new(Gate::new(Arc::new(vault), Arc::clone(&policy)));
-    let keys = Arc::new(ApiKeys::new(store, policy));
+    let vault = Arc::new(vault);
+    let keys =
+        Arc::new(ApiKeys::new(store, Arc::clone(&policy)).with_audit(Arc::clone(vault.audit())));
+    let gate = Arc::new(Gate::new(vault, policy));
     let spec = ApiKeySpec {
         role: "owner".into(),
         expires_in_days: 1,

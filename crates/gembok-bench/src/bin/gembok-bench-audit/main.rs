@@ -85,9 +85,7 @@ fn main() -> Result<()> {
     let plain = plain.with_ids(plain_ids);
 
     let mut report = String::new();
-    report.push_str(&format!(
-        "| operation | audited ops/s | unaudited ops/s | ratio |\n|---|---|---|---|\n"
-    ));
+    report.push_str("| operation | audited ops/s | unaudited ops/s | ratio |\n|---|---|---|---|\n");
     for op in [Op::Read, Op::Write] {
         let (mut a_total, mut p_total) = (0.0, 0.0);
         for round in 0..args.rounds {
