@@ -211,6 +211,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_readme_example_settings_parse() {
+        let readme = include_str!("../../../README.md");
+        let start = readme
+            .find("```toml\n[audit]")
+            .expect("README shows the audit settings");
+        let body = &readme[start + "```toml\n".len()..];
+        let example = &body[..body.find("```").expect("closed block")];
+        let s = Settings::parse(example, Path::new("/v")).unwrap();
+        assert_eq!(s.audit.checkpoint_every, 1000);
+        assert_eq!(s.monitor.bulk_read.records, 200);
+        assert_eq!(s.monitor.denials.count, 10);
+        assert!(s.has_notify_channels());
+    }
+
+    #[test]
     fn defaults_apply_when_sections_are_absent() {
         let s = Settings::parse("key_file = \"k\"\n", Path::new("/v")).unwrap();
         assert_eq!(s.key_file, Some(PathBuf::from("/v/k")));
