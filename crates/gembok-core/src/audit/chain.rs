@@ -28,8 +28,9 @@ fn statement(kind: &str, vault_id: &str, seq: u64, hash: &[u8], time: i64) -> Ve
     .into_bytes()
 }
 
-/// Sign a checkpoint of the head `(seq, hash)` at `time`.
-pub fn sign_checkpoint(
+/// Sign a `kind` statement (`checkpoint` or `anchor`) of `(seq, hash)` at `time`.
+fn sign(
+    kind: &str,
     signer: &AuditSigner,
     vault_id: &str,
     seq: u64,
@@ -41,17 +42,33 @@ pub fn sign_checkpoint(
         hash: hash.to_vec(),
         time,
         key_id: signer.public_key().key_id(),
-        signature: signer.sign(&statement("checkpoint", vault_id, seq, hash, time)),
+        signature: signer.sign(&statement(kind, vault_id, seq, hash, time)),
     }
+}
+
+/// Whether `key` signed `cp` as a `kind` statement.
+fn valid(kind: &str, key: &AuditPublicKey, vault_id: &str, cp: &AuditCheckpoint) -> bool {
+    key.key_id() == cp.key_id
+        && key.verify(
+            &statement(kind, vault_id, cp.seq, &cp.hash, cp.time),
+            &cp.signature,
+        )
+}
+
+/// Sign a checkpoint of the head `(seq, hash)` at `time`.
+pub fn sign_checkpoint(
+    signer: &AuditSigner,
+    vault_id: &str,
+    seq: u64,
+    hash: &[u8],
+    time: i64,
+) -> AuditCheckpoint {
+    sign("checkpoint", signer, vault_id, seq, hash, time)
 }
 
 /// Whether `key` signed this checkpoint.
 pub fn checkpoint_valid(key: &AuditPublicKey, vault_id: &str, cp: &AuditCheckpoint) -> bool {
-    key.key_id() == cp.key_id
-        && key.verify(
-            &statement("checkpoint", vault_id, cp.seq, &cp.hash, cp.time),
-            &cp.signature,
-        )
+    valid("checkpoint", key, vault_id, cp)
 }
 
 /// Sign an anchor: "events up to `seq` were pruned; the last had `hash`".
@@ -62,22 +79,12 @@ pub fn sign_anchor(
     hash: &[u8],
     time: i64,
 ) -> AuditCheckpoint {
-    AuditCheckpoint {
-        seq,
-        hash: hash.to_vec(),
-        time,
-        key_id: signer.public_key().key_id(),
-        signature: signer.sign(&statement("anchor", vault_id, seq, hash, time)),
-    }
+    sign("anchor", signer, vault_id, seq, hash, time)
 }
 
 /// Whether `key` signed this anchor.
 pub fn anchor_valid(key: &AuditPublicKey, vault_id: &str, a: &AuditCheckpoint) -> bool {
-    key.key_id() == a.key_id
-        && key.verify(
-            &statement("anchor", vault_id, a.seq, &a.hash, a.time),
-            &a.signature,
-        )
+    valid("anchor", key, vault_id, a)
 }
 
 /// The statement a new audit key signs to vouch for the key it replaces.
