@@ -130,7 +130,15 @@ impl AuditLog {
                     }
                     *head = stored;
                 }
-                Err(e) => return Err(e.into()),
+                Err(e) => {
+                    drop(head);
+                    // The change and its event were refused together: the log could
+                    // not be written, which the monitor must hear about.
+                    for o in self.observers() {
+                        o.audit_failed();
+                    }
+                    return Err(e.into());
+                }
             }
         }
     }
