@@ -16,6 +16,18 @@ pub struct Cli {
         default_value = "./gembok-data"
     )]
     pub data_dir: PathBuf,
+    /// Keep the vault in PostgreSQL instead of the SQLite file in the data directory
+    /// (`postgres://user@host:5432/db?sslmode=verify-full`; plain connections only to
+    /// this machine). The data directory still holds `gembok.toml`, the key file and
+    /// the TLS files. Prefer the environment variable: a password on the command line
+    /// is visible to every user of the machine.
+    #[arg(
+        long,
+        global = true,
+        env = "GEMBOK_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
     /// Output format: `human` for people, `json` for scripts.
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Human)]
     pub output: OutputFormat,

@@ -11,6 +11,8 @@ use gembok_core::access::Policy;
 use gembok_core::apikeys::ApiKeys;
 use gembok_core::Vault;
 use gembok_crypto::MasterKey;
+use gembok_store::Store;
+use gembok_store_postgres::PostgresStore;
 use gembok_store_sqlite::SqliteStore;
 
 use crate::config::{self, Settings};
@@ -22,15 +24,37 @@ const DEFAULT_KEY: &str = "master.key";
 const POLICY: &str = "policy.toml";
 const TLS_DIR: &str = "tls";
 
-/// Paths of one vault directory.
+/// Paths of one vault directory, and where its database lives.
 pub struct VaultDir {
     pub root: PathBuf,
+    /// PostgreSQL instead of the SQLite file in `root` (never printed: it may hold a
+    /// password).
+    database_url: Option<String>,
 }
 
 impl VaultDir {
     pub fn new(root: &Path) -> Self {
         Self {
             root: root.to_path_buf(),
+            database_url: None,
+        }
+    }
+
+    /// Keep the database in PostgreSQL at `url` (when `Some`).
+    pub fn with_database_url(mut self, url: Option<String>) -> Self {
+        self.database_url = url;
+        self
+    }
+
+    /// The store: PostgreSQL when a URL was given, else the SQLite file.
+    fn open_store(&self) -> Result<Arc<dyn Store>> {
+        match &self.database_url {
+            Some(url) => {
+                let store = PostgresStore::connect(url)
+                    .context("cannot open the PostgreSQL database given by --database-url")?;
+                Ok(Arc::new(store))
+            }
+            None => Ok(Arc::new(SqliteStore::open(&self.db_path())?)),
         }
     }
 
@@ -105,7 +129,7 @@ impl VaultDir {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| self.root.join(DEFAULT_KEY));
         let master = MasterKey::create_file(&key_path)?;
-        let store = Arc::new(SqliteStore::open(&self.db_path())?);
+        let store = self.open_store()?;
         let vault = Vault::initialize(store, master, schema_text)?;
         fs::write(self.schema_path(), schema_text)?;
         self.set_key_path(&key_path)?;
@@ -168,7 +192,7 @@ impl VaultDir {
             .clone()
             .context("gembok.toml names no key_file")?;
         let master = MasterKey::load_file(&key_path)?;
-        let store = Arc::new(SqliteStore::open(&self.db_path())?);
+        let store = self.open_store()?;
         let vault = Vault::open_with(store, master, settings.audit.to_config())?;
         Ok((vault, settings))
     }

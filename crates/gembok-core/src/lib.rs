@@ -22,6 +22,7 @@ mod keyring;
 pub mod monitor;
 mod output;
 pub mod schema;
+pub mod staff;
 mod time;
 mod vault;
 

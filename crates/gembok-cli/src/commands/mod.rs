@@ -18,7 +18,7 @@ use crate::vaultdir::VaultDir;
 
 /// Run the parsed command.
 pub fn run(cli: Cli) -> Result<()> {
-    let dir = VaultDir::new(&cli.data_dir);
+    let dir = VaultDir::new(&cli.data_dir).with_database_url(cli.database_url.clone());
     let out = cli.output;
     match cli.command {
         Command::Init { schema, key_file } => {

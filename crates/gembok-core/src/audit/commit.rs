@@ -14,12 +14,27 @@ use super::{AuditEvent, AuditLog, Head};
 use crate::time::now_ms;
 use crate::CoreError;
 
-/// How often a commit is retried after losing a race for a sequence number.
-const MAX_ATTEMPTS: usize = 8;
+/// How often a commit is retried after losing a race for a sequence number. Each loss
+/// means another process committed, so the chain moves on; after the first few losses
+/// a short random pause breaks the lockstep of two busy servers.
+const MAX_ATTEMPTS: usize = 100;
 
 /// The head as stored: the last event, else the anchor of a prune, else genesis; and
 /// the last checkpoint.
 pub(crate) fn load_head(store: &dyn Store) -> Result<Head, CoreError> {
+    // Checkpoints first: another process may append between the two reads, and a
+    // checkpoint is never ahead of the events it names, so read this way round the
+    // head is never behind the last checkpoint.
+    let mut checkpoint_seq = 0;
+    let mut checkpoint_time = now_ms();
+    let mut after = 0;
+    loop {
+        let page = store.audit_checkpoints(after, 1000)?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        checkpoint_seq = last.seq;
+        checkpoint_time = last.time;
+    }
     let (seq, hash) = match store.audit_head()? {
         Some((seq, hash)) => (seq, to_hash(&hash)?),
         None => match super::retention::load_anchor(store)? {
@@ -27,21 +42,12 @@ pub(crate) fn load_head(store: &dyn Store) -> Result<Head, CoreError> {
             None => (0, GENESIS),
         },
     };
-    let mut head = Head {
+    Ok(Head {
         seq,
         hash,
-        checkpoint_seq: 0,
-        checkpoint_time: now_ms(),
-    };
-    let mut after = 0;
-    loop {
-        let page = store.audit_checkpoints(after, 1000)?;
-        let Some(last) = page.last() else { break };
-        after = last.seq;
-        head.checkpoint_seq = last.seq;
-        head.checkpoint_time = last.time;
-    }
-    Ok(head)
+        checkpoint_seq: checkpoint_seq.min(seq),
+        checkpoint_time,
+    })
 }
 
 pub(crate) fn to_hash(bytes: &[u8]) -> Result<[u8; 32], CoreError> {
@@ -99,8 +105,9 @@ impl AuditLog {
                 }));
             }
             let now = now_ms();
-            let checkpoint =
-                (next.seq - next.checkpoint_seq >= self.config.checkpoint_every).then(|| {
+            let checkpoint = (next.seq.saturating_sub(next.checkpoint_seq)
+                >= self.config.checkpoint_every)
+                .then(|| {
                     sign_checkpoint(&self.signer(), &self.vault_id, next.seq, &next.hash, now)
                 });
             if let Some(cp) = &checkpoint {
@@ -129,6 +136,12 @@ impl AuditLog {
                         return Err(StoreError::Conflict(what).into());
                     }
                     *head = stored;
+                    if attempt > 2 {
+                        let jitter = gembok_crypto::random_bytes::<1>().map_or(0, |b| b[0]);
+                        std::thread::sleep(std::time::Duration::from_micros(
+                            100 + u64::from(jitter) * 8,
+                        ));
+                    }
                 }
                 Err(e) => {
                     drop(head);

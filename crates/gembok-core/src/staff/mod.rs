@@ -1,0 +1,9 @@
+//! Staff credentials: the building blocks of staff accounts and login security.
+//!
+//! [`password_policy`] decides whether a new password is acceptable and says why not;
+//! [`totp`] implements RFC 6238 codes with replay protection and the one-time recovery
+//! codes that stand in for a lost authenticator. Accounts, sessions and the login flow
+//! build on these.
+
+pub mod password_policy;
+pub mod totp;
