@@ -36,6 +36,8 @@ struct AuditSection {
     #[serde(default = "default_retention")]
     retention_days: u32,
     checkpoint_file: Option<PathBuf>,
+    #[serde(default)]
+    checkpoint_webhook: bool,
 }
 
 fn default_every() -> u64 {
@@ -57,6 +59,7 @@ impl Default for AuditSection {
             checkpoint_interval_secs: default_interval(),
             retention_days: default_retention(),
             checkpoint_file: None,
+            checkpoint_webhook: false,
         }
     }
 }
@@ -68,6 +71,8 @@ pub struct AuditSettings {
     pub checkpoint_interval_secs: u64,
     pub retention_days: u32,
     pub checkpoint_file: Option<PathBuf>,
+    /// Send every checkpoint to the `[notify]` channels too (`gembok serve`).
+    pub checkpoint_webhook: bool,
 }
 
 impl AuditSettings {
@@ -120,6 +125,9 @@ impl Settings {
         let monitor = MonitorConfig::from_toml(&monitor_text)
             .map_err(|e| anyhow!("gembok.toml: [monitor]: {e}"))?;
         let notify = NotifyConfig::from_toml_str(text).map_err(|e| anyhow!("gembok.toml: {e}"))?;
+        if a.checkpoint_webhook && notify.webhook.is_empty() && notify.smtp.is_none() {
+            bail!("gembok.toml: [audit] checkpoint_webhook needs a channel in [notify]");
+        }
         Ok(Settings {
             key_file: doc.key_file.map(|k| resolve(PathBuf::from(k))),
             audit: AuditSettings {
@@ -127,6 +135,7 @@ impl Settings {
                 checkpoint_interval_secs: a.checkpoint_interval_secs,
                 retention_days: a.retention_days,
                 checkpoint_file: a.checkpoint_file.map(resolve),
+                checkpoint_webhook: a.checkpoint_webhook,
             },
             monitor,
             notify,
@@ -163,6 +172,7 @@ pub fn template(key_line: &str) -> String {
 # checkpoint_interval_secs = 60    # ... and at least this often while events arrive
 # retention_days = 730             # events older than this are pruned (gembok audit prune)
 # checkpoint_file = "/mnt/elsewhere/gembok-checkpoints.jsonl"  # copy of every checkpoint
+# checkpoint_webhook = false       # also send every checkpoint to the [notify] channels
 
 # Monitoring rules (see the README for every key).
 # [monitor]
@@ -223,6 +233,15 @@ mod tests {
         assert_eq!(s.monitor.bulk_read.records, 200);
         assert_eq!(s.monitor.denials.count, 10);
         assert!(s.has_notify_channels());
+        assert!(s.audit.checkpoint_webhook);
+    }
+
+    #[test]
+    fn checkpoint_webhook_needs_a_channel() {
+        let err = Settings::parse("[audit]\ncheckpoint_webhook = true\n", Path::new("/v"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("checkpoint_webhook"), "{err}");
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! one-shot command collects them and delivers them before it exits, so an alert
 //! raised by a failed `audit verify` run from cron is not lost with the process.
 
+use gembok_core::audit::{CheckpointLine, CheckpointSink};
+use gembok_store::AuditCheckpoint;
 use std::sync::{Arc, Mutex};
 
 use anyhow::{anyhow, Result};
@@ -82,6 +84,40 @@ impl AlertSink for NotifySink {
     }
 }
 
+/// Sends every audit checkpoint through the notifier, as a notification of kind
+/// `audit.checkpoint` whose message is the checkpoint as one JSON line: a receiver
+/// that appends these messages to a file has a file `gembok audit verify
+/// --checkpoints` reads. A checkpoint names positions and hashes only.
+pub struct CheckpointNotifier {
+    handle: NotifyHandle,
+}
+
+impl CheckpointNotifier {
+    pub fn new(handle: NotifyHandle) -> Self {
+        CheckpointNotifier { handle }
+    }
+}
+
+/// The notification that carries one checkpoint.
+pub fn checkpoint_notification(cp: &AuditCheckpoint) -> Notification {
+    let line = serde_json::to_string(&CheckpointLine::from_checkpoint(cp)).unwrap_or_default();
+    Notification {
+        id: format!("cp_{}", cp.seq),
+        kind: "audit.checkpoint".into(),
+        title: "Gembok audit checkpoint / titik periksa audit Gembok".into(),
+        message: line,
+        occurred_at_ms: cp.time,
+    }
+}
+
+impl CheckpointSink for CheckpointNotifier {
+    fn publish(&self, cp: &AuditCheckpoint) {
+        if let Err(e) = self.handle.send(checkpoint_notification(cp)) {
+            tracing::warn!(seq = cp.seq, error = %e, "checkpoint notification dropped");
+        }
+    }
+}
+
 /// Keeps alerts for a short-lived command to deliver before it exits.
 #[derive(Default)]
 pub struct Collected {
@@ -132,6 +168,24 @@ pub fn deliver_now(notifier: &Notifier, alerts: &[Alert]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_checkpoint_notification_is_a_line_verify_reads() {
+        let cp = AuditCheckpoint {
+            seq: 42,
+            hash: vec![7; 32],
+            time: 1_796_094_000_000,
+            key_id: "00112233aabbccdd".into(),
+            signature: vec![9; 64],
+        };
+        let n = checkpoint_notification(&cp);
+        assert_eq!(n.kind, "audit.checkpoint");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cps.jsonl");
+        std::fs::write(&path, format!("{}\n", n.message)).unwrap();
+        let back = gembok_core::audit::FileSink::read(&path).unwrap();
+        assert_eq!(back, vec![cp]);
+    }
 
     #[test]
     fn an_alert_becomes_a_bilingual_notification() {

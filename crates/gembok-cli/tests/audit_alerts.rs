@@ -180,3 +180,59 @@ fn serve_refuses_bad_monitor_settings_and_missing_notify_secrets() {
         stderr(&out)
     );
 }
+
+#[test]
+fn serve_sends_every_checkpoint_to_the_webhook_when_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    vault(
+        dir,
+        &format!(
+            "\n[[notify.webhook]]\nurl = \"http://127.0.0.1:{port}/hook\"\nsecret_env = \"GEMBOK_TEST_HOOK_SECRET\"\nmax_attempts = 1\n"
+        ),
+    );
+    let path = dir.join("gembok.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        format!("{text}\n[audit]\ncheckpoint_every = 1\ncheckpoint_webhook = true\n"),
+    )
+    .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(serve_one(listener)));
+    let mut server = Command::new(env!("CARGO_BIN_EXE_gembok"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["serve", "--insecure-http", "--listen", "127.0.0.1:0"])
+        .env("GEMBOK_TEST_HOOK_SECRET", "a-test-signing-secret")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("serve printed its address").unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split('/').next().unwrap().to_owned();
+        }
+    };
+    // A refused key is an audit event; with checkpoint_every = 1 it is checkpointed.
+    let mut conn = std::net::TcpStream::connect(&addr).unwrap();
+    conn.write_all(b"GET /v1/schema HTTP/1.1\r\nhost: x\r\nauthorization: Bearer nope\r\nconnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    let _ = conn.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    let body = rx.recv_timeout(std::time::Duration::from_secs(30));
+    server.kill().unwrap();
+    let _ = server.wait();
+    let body = body.expect("the checkpoint reached the webhook within 30 s");
+    let n: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(n["kind"], "audit.checkpoint");
+    let line: Value = serde_json::from_str(n["message"].as_str().unwrap()).unwrap();
+    assert!(line["seq"].as_u64().unwrap() >= 1);
+    assert_eq!(line["hash"].as_str().unwrap().len(), 64);
+    assert_eq!(line["signature"].as_str().unwrap().len(), 128);
+}

@@ -450,3 +450,27 @@ fn letters(mut n: usize) -> String {
         }
     }
 }
+
+#[derive(Default)]
+struct Copies(std::sync::Mutex<Vec<gembok_store::AuditCheckpoint>>);
+
+impl gembok_core::audit::CheckpointSink for Copies {
+    fn publish(&self, cp: &gembok_store::AuditCheckpoint) {
+        self.0.lock().unwrap().push(cp.clone());
+    }
+}
+
+#[test]
+fn added_sinks_receive_every_checkpoint_and_verify_accepts_them() {
+    let f = fixture(3);
+    let copies = Arc::new(Copies::default());
+    f.vault.audit().add_checkpoint_sink(copies.clone());
+    f.traffic(3);
+    let got = copies.0.lock().unwrap().clone();
+    let stored = f.t.store.audit_checkpoints(0, 100).unwrap();
+    assert!(got.len() >= 2);
+    assert_eq!(got, stored, "the sink saw exactly the stored checkpoints");
+    let report = f.vault.audit().verify(&got).unwrap();
+    assert!(report.ok(), "{:?}", report.problem);
+    assert_eq!(report.external_checkpoints, got.len() as u64);
+}

@@ -18,7 +18,7 @@ use gembok_core::{Actor, AuditLog, DEFAULT_SCHEMA};
 use gembok_server::{certificate_fingerprint, Server, ServerConfig, TlsSource};
 
 use super::apikey::now_ms;
-use crate::monitoring::{attach_monitor, notifier, NotifySink};
+use crate::monitoring::{attach_monitor, notifier, CheckpointNotifier, NotifySink};
 use crate::vaultdir::VaultDir;
 
 /// How often the server asks whether a time-based checkpoint is due.
@@ -66,7 +66,11 @@ pub fn run(dir: &VaultDir, opts: ServeOptions) -> Result<()> {
     runtime.block_on(async move {
         if let Some(n) = notifier {
             let channels = n.channels().len();
-            monitor.add_sink(Arc::new(NotifySink::new(n.spawn())));
+            let handle = n.spawn();
+            if settings.audit.checkpoint_webhook {
+                audit.add_checkpoint_sink(Arc::new(CheckpointNotifier::new(handle.clone())));
+            }
+            monitor.add_sink(Arc::new(NotifySink::new(handle)));
             tracing::info!(channels, "alerts are sent to the [notify] channels");
         }
         spawn_audit_upkeep(audit);

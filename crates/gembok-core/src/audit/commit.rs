@@ -120,8 +120,8 @@ impl AuditLog {
                     let first = head.seq + 1;
                     *head = next;
                     drop(head);
-                    if let (Some(cp), Some(sink)) = (&checkpoint, &self.config.sink) {
-                        sink.publish(cp);
+                    if let Some(cp) = &checkpoint {
+                        self.publish(cp);
                     }
                     let numbered: Vec<(u64, AuditEvent)> = (first..).zip(events).collect();
                     for o in self.observers() {
@@ -183,9 +183,7 @@ impl AuditLog {
         head.checkpoint_seq = head.seq;
         head.checkpoint_time = now;
         drop(head);
-        if let Some(sink) = &self.config.sink {
-            sink.publish(&cp);
-        }
+        self.publish(&cp);
         Ok(true)
     }
 

@@ -97,6 +97,8 @@ pub struct AuditLog {
     head: Mutex<Head>,
     group: group::GroupCommit,
     observers: RwLock<Vec<Arc<dyn AuditObserver>>>,
+    /// Sinks added after opening (a webhook needs the notifier, which comes later).
+    sinks: RwLock<Vec<Arc<dyn CheckpointSink>>>,
     enabled: bool,
 }
 
@@ -117,6 +119,7 @@ impl AuditLog {
             head: Mutex::new(head),
             group: group::GroupCommit::default(),
             observers: RwLock::new(Vec::new()),
+            sinks: RwLock::new(Vec::new()),
             enabled: true,
         })
     }
@@ -133,6 +136,24 @@ impl AuditLog {
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .push(observer);
+    }
+
+    /// Copy every checkpoint to `sink` as well (besides [`AuditConfig::sink`]).
+    pub fn add_checkpoint_sink(&self, sink: Arc<dyn CheckpointSink>) {
+        self.sinks
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(sink);
+    }
+
+    /// Hand a committed checkpoint to every external sink.
+    fn publish(&self, cp: &gembok_store::AuditCheckpoint) {
+        if let Some(sink) = &self.config.sink {
+            sink.publish(cp);
+        }
+        for sink in self.sinks.read().unwrap_or_else(|p| p.into_inner()).iter() {
+            sink.publish(cp);
+        }
     }
 
     /// The settings in force.
