@@ -29,17 +29,7 @@ fn verify_passes_on_an_honest_log_and_records_itself() {
     assert_eq!(report["last_seq"], 3);
     assert!(report["problem"].is_null());
 
-    let listed = json(&ok(gembok(
-        dir,
-        &[
-            "--output",
-            "json",
-            "audit",
-            "list",
-            "--action",
-            "audit.verify",
-        ],
-    )));
+    let listed = verify_events(dir);
     let events = listed["events"].as_array().unwrap();
     assert_eq!(events.len(), 2);
     assert_eq!(events[0]["event"]["outcome"], "ok");
@@ -78,17 +68,7 @@ fn an_event_altered_in_the_database_fails_verify_with_exit_5_naming_it() {
     assert_eq!(report["events"], 1, "only event 1 precedes the break");
 
     // Both failures are in the log, for the monitor and for whoever reads it later.
-    let listed = json(&ok(gembok(
-        dir,
-        &[
-            "--output",
-            "json",
-            "audit",
-            "list",
-            "--action",
-            "audit.verify",
-        ],
-    )));
+    let listed = verify_events(dir);
     let events = listed["events"].as_array().unwrap();
     assert_eq!(events.len(), 2);
     for e in events {
@@ -317,4 +297,19 @@ fn prune_keeps_events_younger_than_the_retention_period() {
     let human = ok(gembok(dir, &["audit", "prune"]));
     assert!(String::from_utf8_lossy(&human.stdout).contains("nothing removed"));
     ok(gembok(dir, &["audit", "verify"]));
+}
+
+/// The `audit.verify` events of the log, newest first, as `audit list` prints them.
+fn verify_events(dir: &std::path::Path) -> serde_json::Value {
+    json(&ok(gembok(
+        dir,
+        &[
+            "--output",
+            "json",
+            "audit",
+            "list",
+            "--action",
+            "audit.verify",
+        ],
+    )))
 }

@@ -37,10 +37,8 @@ fn serve_one(listener: TcpListener) -> String {
     String::from_utf8(body).unwrap()
 }
 
-#[test]
-fn a_failed_verification_sends_the_verify_failed_alert_to_the_webhook() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
+/// A vault whose `[notify]` sends to a receiver on loopback; returns its listener.
+fn webhook_vault(dir: &std::path::Path) -> TcpListener {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     vault(
@@ -49,6 +47,14 @@ fn a_failed_verification_sends_the_verify_failed_alert_to_the_webhook() {
             "\n[[notify.webhook]]\nurl = \"http://127.0.0.1:{port}/hook\"\nsecret_env = \"GEMBOK_TEST_HOOK_SECRET\"\nmax_attempts = 1\n"
         ),
     );
+    listener
+}
+
+#[test]
+fn a_failed_verification_sends_the_verify_failed_alert_to_the_webhook() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let listener = webhook_vault(dir);
     put(dir, "rina@contoh.co.id");
     put(dir, "budi@contoh.co.id");
     db(dir)
@@ -185,14 +191,7 @@ fn serve_refuses_bad_monitor_settings_and_missing_notify_secrets() {
 fn serve_sends_every_checkpoint_to_the_webhook_when_asked() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    vault(
-        dir,
-        &format!(
-            "\n[[notify.webhook]]\nurl = \"http://127.0.0.1:{port}/hook\"\nsecret_env = \"GEMBOK_TEST_HOOK_SECRET\"\nmax_attempts = 1\n"
-        ),
-    );
+    let listener = webhook_vault(dir);
     let path = dir.join("gembok.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(
