@@ -27,7 +27,7 @@ const MINUTE_MS: i64 = 60_000;
 pub struct SessionSecret(Zeroizing<String>);
 
 impl SessionSecret {
-    fn generate() -> Result<Self, CoreError> {
+    pub(crate) fn generate() -> Result<Self, CoreError> {
         let bytes = Zeroizing::new(random_bytes::<32>()?);
         Ok(SessionSecret(Zeroizing::new(format!(
             "{PREFIX}{}",
@@ -53,7 +53,7 @@ pub fn session_id(token: &str) -> String {
 }
 
 /// How long sessions last.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SessionPolicy {
     pub idle_ms: i64,
     pub absolute_ms: i64,
@@ -77,7 +77,7 @@ pub enum SessionEnd {
 }
 
 /// What is kept of one session: no secret, only hashes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Session {
     /// [`session_id`] of the token.
     pub id: String,

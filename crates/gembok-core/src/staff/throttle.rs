@@ -45,7 +45,7 @@ pub enum Verdict {
 }
 
 /// The failure record of one credential.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FailureState {
     pub consecutive: u32,
     /// Unix milliseconds of the last failure.

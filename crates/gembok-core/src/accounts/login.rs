@@ -1,0 +1,320 @@
+//! Login: password first (throttled before hashing, the same cost and answer for an
+//! unknown address), then the second factor against a short-lived challenge.
+
+use crate::audit::{AuditEvent, Outcome};
+use crate::staff::throttle::Verdict;
+use crate::staff::totp::{self, TotpCheck};
+
+use super::docs::{self, AccountDoc, TokenDoc, TokenPurpose};
+use super::storage::KIND_TOKEN;
+use super::{
+    AccountError, AccountStatus, Accounts, AttemptOutcome, ClientInfo, LoginOutcome, NoticeKind,
+    SessionGrant, StaffEmail,
+};
+use crate::staff::session::SessionSecret;
+
+impl Accounts {
+    /// Check `email` and `password`. Accounts with 2FA get a challenge to complete at
+    /// [`Accounts::complete_2fa`]; the others a session.
+    pub fn login(
+        &self,
+        email: &str,
+        password: &str,
+        client: &ClientInfo,
+        now: i64,
+    ) -> Result<LoginOutcome, AccountError> {
+        let email_id = StaffEmail::parse(email)
+            .ok()
+            .map(|e| self.keys.email_id(e.expose()));
+        let account = match &email_id {
+            Some(id) => self
+                .account_by_email_id(id)?
+                .filter(|a| a.status == AccountStatus::Active && a.password_phc.is_some()),
+            None => None,
+        };
+        let Some(account) = account else {
+            return self.unknown_login(email_id.as_deref(), password, client, now);
+        };
+        self.check_verdict(&account, &account.password_failures, "login", client, now)?;
+        let ok = self
+            .hashing
+            .verify(account.password_phc.as_deref(), password)?;
+        let _guard = self.locked();
+        // Re-read under the lock: another attempt may have counted meanwhile.
+        let mut account = self
+            .load_account(&account.id)?
+            .ok_or(AccountError::InvalidCredentials)?;
+        if !ok {
+            let locks = account
+                .password_failures
+                .record_failure(now, &self.config.throttle);
+            self.fail(&account, "login", "wrong_password", locks, client, now)?;
+            return Err(AccountError::InvalidCredentials);
+        }
+        account.password_failures.record_success();
+        if account
+            .password_phc
+            .as_deref()
+            .is_some_and(gembok_crypto::password::needs_rehash)
+        {
+            account.password_phc = Some(self.hashing.hash(password)?);
+        }
+        if account.totp_enabled() {
+            let challenge = SessionSecret::generate()?;
+            let expires_at = now + self.config.challenge_ttl_ms;
+            let token = TokenDoc {
+                purpose: TokenPurpose::LoginChallenge,
+                account: account.id.clone(),
+                expires_at,
+                pending_totp: None,
+                parent: None,
+            };
+            let muts = vec![
+                self.put_account(&account)?,
+                self.put_token(challenge.expose(), &token)?,
+            ];
+            let event = self.event(&account, client, "login.challenge", now);
+            self.audit.commit(muts, vec![event])?;
+            self.remember_attempt(
+                &account.id,
+                "login",
+                AttemptOutcome::Challenge,
+                "ok",
+                client,
+                false,
+                now,
+            )?;
+            return Ok(LoginOutcome::Challenge {
+                challenge,
+                expires_at,
+            });
+        }
+        if super::role_requires_2fa(&account.role) {
+            // Cannot happen through the API (2FA cannot be turned off for these roles),
+            // but if it does, such an account may only enrol a second factor.
+            self.audit.commit(
+                vec![self.put_account(&account)?],
+                vec![self.event(&account, client, "login.enrol_required", now)],
+            )?;
+            return Ok(LoginOutcome::EnrolTotp(
+                self.start_totp_enrolment(&account, None, client, now)?,
+            ));
+        }
+        let grant =
+            self.start_session(&mut account, "login", Vec::new(), Vec::new(), client, now)?;
+        Ok(LoginOutcome::Session(grant))
+    }
+
+    /// The answer for an unknown or not yet enrolled address: hash against the dummy
+    /// hash (same cost), count the failure in memory (same throttling), same error.
+    fn unknown_login(
+        &self,
+        email_id: Option<&str>,
+        password: &str,
+        client: &ClientInfo,
+        now: i64,
+    ) -> Result<LoginOutcome, AccountError> {
+        let key = email_id.unwrap_or("invalid");
+        match self.unknown.verdict(key, now, &self.config.throttle) {
+            Verdict::Allowed => {}
+            Verdict::Wait { retry_after_ms } => {
+                self.note_unknown(client, "throttled", now)?;
+                return Err(AccountError::Throttled {
+                    retry_after_secs: retry_secs(retry_after_ms),
+                });
+            }
+            Verdict::Locked => {
+                self.note_unknown(client, "locked", now)?;
+                return Err(AccountError::Locked);
+            }
+        }
+        let _ = self.hashing.verify(None, password)?;
+        self.unknown.record_failure(key, now, &self.config.throttle);
+        self.note_unknown(client, "wrong_password", now)?;
+        Err(AccountError::InvalidCredentials)
+    }
+
+    fn note_unknown(&self, client: &ClientInfo, code: &str, now: i64) -> Result<(), AccountError> {
+        let actor = crate::audit::Actor {
+            principal: "unknown".into(),
+            role: String::new(),
+            client: client.address.clone(),
+            request_id: client.request_id.clone(),
+            ..Default::default()
+        };
+        let event =
+            AuditEvent::new(&actor, "login.failed", now).outcome(Outcome::Denied, Some(code));
+        self.audit.record(event)?;
+        Ok(())
+    }
+
+    /// Complete a login challenge with a TOTP code or a recovery code, or confirm a
+    /// TOTP enrolment with a TOTP code. Returns the session; after an enrolment it also
+    /// carries the ten recovery codes, shown once.
+    pub fn complete_2fa(
+        &self,
+        challenge: &str,
+        code: &str,
+        client: &ClientInfo,
+        now: i64,
+    ) -> Result<SessionGrant, AccountError> {
+        let Some((token_id, token)) = self.load_token(challenge)? else {
+            return Err(AccountError::InvalidToken);
+        };
+        if token.expires_at <= now || token.purpose == TokenPurpose::Enrolment {
+            return Err(AccountError::InvalidToken);
+        }
+        let Some(account) = self.load_account(&token.account)? else {
+            return Err(AccountError::InvalidToken);
+        };
+        match token.purpose {
+            TokenPurpose::TotpEnrolment => {
+                self.confirm_totp(account, &token_id, &token, code, client, now)
+            }
+            _ => self.second_factor(account, &token_id, code, client, now),
+        }
+    }
+
+    /// A login challenge: a six-digit TOTP code, or else a recovery code.
+    fn second_factor(
+        &self,
+        account: AccountDoc,
+        token_id: &str,
+        code: &str,
+        client: &ClientInfo,
+        now: i64,
+    ) -> Result<SessionGrant, AccountError> {
+        let is_totp = code.chars().filter(|c| !c.is_whitespace()).count() == 6;
+        let step = if is_totp { "2fa" } else { "recovery_code" };
+        let state = if is_totp {
+            &account.totp_failures
+        } else {
+            &account.recovery_failures
+        };
+        self.check_verdict(&account, state, step, client, now)?;
+        let _guard = self.locked();
+        let mut account = self
+            .load_account(&account.id)?
+            .ok_or(AccountError::InvalidToken)?;
+        let accepted = if is_totp {
+            let secret = self.totp_secret(&account)?;
+            match totp::verify(&secret, code, unix_secs(now), account.totp_last_step) {
+                TotpCheck::Accepted { step } => {
+                    account.totp_last_step = Some(step);
+                    account.totp_failures.record_success();
+                    true
+                }
+                TotpCheck::Replayed | TotpCheck::Wrong => false,
+            }
+        } else {
+            let hashes = decode_hashes(&account.recovery_hashes);
+            match totp::match_recovery_code(code, &hashes) {
+                Some(i) => {
+                    account.recovery_hashes.remove(i);
+                    account.recovery_failures.record_success();
+                    true
+                }
+                None => false,
+            }
+        };
+        if !accepted {
+            let policy = &self.config.throttle;
+            let locks = if is_totp {
+                account.totp_failures.record_failure(now, policy)
+            } else {
+                account.recovery_failures.record_failure(now, policy)
+            };
+            self.fail(&account, step, "wrong_code", locks, client, now)?;
+            return Err(AccountError::InvalidCode);
+        }
+        let extra = vec![docs::delete(KIND_TOKEN, token_id)];
+        self.start_session(&mut account, step, extra, Vec::new(), client, now)
+    }
+
+    /// Refuse at once when the credential is locked or must wait; the refusal is
+    /// recorded like any other attempt.
+    pub(crate) fn check_verdict(
+        &self,
+        account: &AccountDoc,
+        state: &crate::staff::throttle::FailureState,
+        step: &str,
+        client: &ClientInfo,
+        now: i64,
+    ) -> Result<(), AccountError> {
+        let (reason, err) = match state.verdict(now, &self.config.throttle) {
+            Verdict::Allowed => return Ok(()),
+            Verdict::Wait { retry_after_ms } => (
+                "throttled",
+                AccountError::Throttled {
+                    retry_after_secs: retry_secs(retry_after_ms),
+                },
+            ),
+            Verdict::Locked => ("locked", AccountError::Locked),
+        };
+        let event = self
+            .event(account, client, "login.failed", now)
+            .outcome(Outcome::Denied, Some(reason));
+        self.audit.record(event)?;
+        self.remember_attempt(
+            &account.id,
+            step,
+            AttemptOutcome::Failure,
+            reason,
+            client,
+            false,
+            now,
+        )?;
+        Err(err)
+    }
+
+    /// Store a counted failure; when it locked the credential, audit and notify that too.
+    pub(crate) fn fail(
+        &self,
+        account: &AccountDoc,
+        step: &str,
+        reason: &str,
+        locks: bool,
+        client: &ClientInfo,
+        now: i64,
+    ) -> Result<(), AccountError> {
+        let mut events = vec![self
+            .event(account, client, "login.failed", now)
+            .outcome(Outcome::Denied, Some(reason))];
+        if locks {
+            events.push(
+                self.event(account, client, "account.locked", now)
+                    .code(&format!("credential:{step}")),
+            );
+        }
+        self.audit
+            .commit(vec![self.put_account(account)?], events)?;
+        self.remember_attempt(
+            &account.id,
+            step,
+            AttemptOutcome::Failure,
+            reason,
+            client,
+            false,
+            now,
+        )?;
+        if locks {
+            self.notify(account, NoticeKind::Locked, client, now);
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn retry_secs(ms: i64) -> u64 {
+    u64::try_from((ms + 999) / 1000).unwrap_or(1).max(1)
+}
+
+pub(crate) fn unix_secs(now_ms: i64) -> u64 {
+    u64::try_from(now_ms / 1000).unwrap_or(0)
+}
+
+pub(crate) fn decode_hashes(hex_hashes: &[String]) -> Vec<[u8; 32]> {
+    hex_hashes
+        .iter()
+        .filter_map(|h| hex::decode(h).ok()?.try_into().ok())
+        .collect()
+}
