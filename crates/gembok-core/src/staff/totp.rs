@@ -68,6 +68,28 @@ impl TotpSecret {
         Zeroizing::new(base32::encode(&self.0, base32::RFC4648))
     }
 
+    /// The secret inside an `otpauth://` URI (its `secret=` parameter), as an
+    /// authenticator app reads it.
+    pub fn from_otpauth_uri(uri: &str) -> Result<Self, CoreError> {
+        let invalid = || CoreError::InvalidInput("not an otpauth URI with a secret".into());
+        let query = uri
+            .strip_prefix("otpauth://totp/")
+            .and_then(|rest| rest.split_once('?'))
+            .map(|(_, q)| q)
+            .ok_or_else(invalid)?;
+        let encoded = query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("secret="))
+            .ok_or_else(invalid)?;
+        let bytes = Zeroizing::new(base32::decode(encoded, base32::RFC4648).ok_or_else(invalid)?);
+        Self::from_bytes(&bytes)
+    }
+
+    /// The six-digit code an authenticator app shows at `unix_time`.
+    pub fn current_code(&self, unix_time: u64) -> Zeroizing<String> {
+        self.code_at(DIGITS, unix_time)
+    }
+
     /// The code for the step containing `unix_time`, with `digits` digits (6 to 8).
     fn code_at(&self, digits: usize, unix_time: u64) -> Zeroizing<String> {
         // The TOTP value holds a copy of the secret and wipes it on drop (`zeroize`

@@ -32,9 +32,39 @@ pub(super) fn encode(bytes: &[u8], alphabet: &[u8; 32]) -> String {
     out
 }
 
+/// Decodes unpadded base32 over `alphabet`, case-insensitively; `None` on any other
+/// character. Trailing bits that do not fill a byte are dropped, as encoders leave them.
+pub(super) fn decode(text: &str, alphabet: &[u8; 32]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 5 / 8);
+    let mut buffer: u16 = 0;
+    let mut bits: u32 = 0;
+    for c in text.trim_end_matches('=').bytes() {
+        let c = c.to_ascii_uppercase();
+        let value = alphabet.iter().position(|a| *a == c)?;
+        buffer = (buffer << 5) | u16::try_from(value).ok()?;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(u8::try_from((buffer >> bits) & 0xff).ok()?);
+        }
+        buffer &= (1 << bits) - 1;
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decode_reverses_encode() {
+        for input in ["", "f", "fo", "foo", "foob", "fooba", "foobar"] {
+            let text = encode(input.as_bytes(), RFC4648);
+            assert_eq!(decode(&text, RFC4648).unwrap(), input.as_bytes());
+            assert_eq!(decode(&text.to_lowercase(), RFC4648).unwrap(), input.as_bytes());
+        }
+        assert_eq!(decode("MZ!", RFC4648), None);
+    }
 
     #[test]
     fn rfc4648_test_vectors_without_padding() {

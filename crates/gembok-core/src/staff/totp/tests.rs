@@ -217,3 +217,17 @@ fn qr_svg_is_an_svg_document() {
     assert!(svg.trim_end().ends_with("</svg>"));
     assert!(qr_svg(&"x".repeat(5000)).is_err());
 }
+
+#[test]
+fn the_secret_comes_back_out_of_its_otpauth_uri() {
+    let secret = TotpSecret::generate().unwrap();
+    let uri = otpauth_uri(&secret, "Toko Maju", "ani@toko.id");
+    let back = TotpSecret::from_otpauth_uri(&uri).unwrap();
+    assert_eq!(back.expose_bytes(), secret.expose_bytes());
+    assert_eq!(
+        back.current_code(1_800_000_000).as_str(),
+        secret.code_at(DIGITS, 1_800_000_000).as_str()
+    );
+    assert!(TotpSecret::from_otpauth_uri("https://example.com/?secret=MZXW6").is_err());
+    assert!(TotpSecret::from_otpauth_uri("otpauth://totp/a?secret=!!").is_err());
+}
