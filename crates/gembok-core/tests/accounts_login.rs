@@ -22,15 +22,24 @@ fn challenge_of(outcome: LoginOutcome) -> String {
 fn an_owner_enrols_with_2fa_and_gets_recovery_codes() {
     let e = env();
     let (grant, secret) = enrolled(&e, "Ani@Toko.id", "owner");
-    assert!(secret.is_some(), "the owner role must enrol a second factor");
-    let codes = grant.recovery_codes.as_ref().expect("recovery codes shown once");
+    assert!(
+        secret.is_some(),
+        "the owner role must enrol a second factor"
+    );
+    let codes = grant
+        .recovery_codes
+        .as_ref()
+        .expect("recovery codes shown once");
     assert_eq!(codes.shown.len(), 10);
     let info = e.accounts.get(&grant.account).unwrap();
     assert_eq!(info.status, AccountStatus::Active);
     assert!(info.totp_enabled);
     assert_eq!(info.email.expose(), "ani@toko.id");
     assert_eq!(info.recovery_codes_left, 10);
-    let session = e.accounts.authenticate(grant.token.expose(), T0 + 3_000).unwrap();
+    let session = e
+        .accounts
+        .authenticate(grant.token.expose(), T0 + 3_000)
+        .unwrap();
     assert_eq!(session.account, grant.account);
     assert_eq!(session.role.as_str(), "owner");
 }
@@ -66,19 +75,33 @@ fn login_needs_the_second_factor_and_a_code_works_only_once() {
     let (_, secret) = enrolled(&e, "ani@toko.id", "admin");
     let secret = secret.unwrap();
     let now = T0 + 120_000;
-    let first = challenge_of(e.accounts.login("ani@toko.id", STRONG, &laptop(), now).unwrap());
+    let first = challenge_of(
+        e.accounts
+            .login("ani@toko.id", STRONG, &laptop(), now)
+            .unwrap(),
+    );
     let code_now = code(&secret, now);
-    let grant = e.accounts.complete_2fa(&first, &code_now, &laptop(), now).unwrap();
+    let grant = e
+        .accounts
+        .complete_2fa(&first, &code_now, &laptop(), now)
+        .unwrap();
     assert!(grant.recovery_codes.is_none());
     // The same code again, on a new challenge within its window: a replay.
-    let second = challenge_of(e.accounts.login("ani@toko.id", STRONG, &laptop(), now + 1).unwrap());
+    let second = challenge_of(
+        e.accounts
+            .login("ani@toko.id", STRONG, &laptop(), now + 1)
+            .unwrap(),
+    );
     let err = e
         .accounts
         .complete_2fa(&second, &code_now, &laptop(), now + 1)
         .unwrap_err();
     assert!(matches!(err, AccountError::InvalidCode), "{err:?}");
     // A used challenge is gone.
-    let err = e.accounts.complete_2fa(&first, &code_now, &laptop(), now + 2).unwrap_err();
+    let err = e
+        .accounts
+        .complete_2fa(&first, &code_now, &laptop(), now + 2)
+        .unwrap_err();
     assert!(matches!(err, AccountError::InvalidToken), "{err:?}");
 }
 
@@ -88,11 +111,27 @@ fn a_recovery_code_logs_in_once() {
     let (grant, _) = enrolled(&e, "ani@toko.id", "owner");
     let recovery = grant.recovery_codes.as_ref().unwrap().shown[3].clone();
     let now = T0 + 60_000;
-    let c = challenge_of(e.accounts.login("ani@toko.id", STRONG, &laptop(), now).unwrap());
-    e.accounts.complete_2fa(&c, &recovery, &laptop(), now).unwrap();
-    assert_eq!(e.accounts.get(&grant.account).unwrap().recovery_codes_left, 9);
-    let c = challenge_of(e.accounts.login("ani@toko.id", STRONG, &laptop(), now + 1).unwrap());
-    let err = e.accounts.complete_2fa(&c, &recovery, &laptop(), now + 1).unwrap_err();
+    let c = challenge_of(
+        e.accounts
+            .login("ani@toko.id", STRONG, &laptop(), now)
+            .unwrap(),
+    );
+    e.accounts
+        .complete_2fa(&c, &recovery, &laptop(), now)
+        .unwrap();
+    assert_eq!(
+        e.accounts.get(&grant.account).unwrap().recovery_codes_left,
+        9
+    );
+    let c = challenge_of(
+        e.accounts
+            .login("ani@toko.id", STRONG, &laptop(), now + 1)
+            .unwrap(),
+    );
+    let err = e
+        .accounts
+        .complete_2fa(&c, &recovery, &laptop(), now + 1)
+        .unwrap_err();
     assert!(matches!(err, AccountError::InvalidCode), "{err:?}");
 }
 
@@ -102,13 +141,26 @@ fn unknown_accounts_get_the_same_answer_as_wrong_passwords() {
     enrolled(&e, "budi@toko.id", "support");
     let wrong = e
         .accounts
-        .login("budi@toko.id", "not the password at all", &laptop(), T0 + 10)
+        .login(
+            "budi@toko.id",
+            "not the password at all",
+            &laptop(),
+            T0 + 10,
+        )
         .unwrap_err();
     let unknown = e
         .accounts
-        .login("nobody@toko.id", "not the password at all", &laptop(), T0 + 10)
+        .login(
+            "nobody@toko.id",
+            "not the password at all",
+            &laptop(),
+            T0 + 10,
+        )
         .unwrap_err();
-    let malformed = e.accounts.login("not-an-email", "x", &laptop(), T0 + 10).unwrap_err();
+    let malformed = e
+        .accounts
+        .login("not-an-email", "x", &laptop(), T0 + 10)
+        .unwrap_err();
     for err in [&wrong, &unknown, &malformed] {
         assert!(matches!(err, AccountError::InvalidCredentials), "{err:?}");
         assert_eq!(err.to_string(), wrong.to_string());
@@ -123,8 +175,18 @@ fn unknown_accounts_are_throttled_like_known_ones() {
     let mut unknown = Vec::new();
     for i in 0..7 {
         let now = T0 + 10_000 + i;
-        known.push(e.accounts.login("budi@toko.id", "wrong password!!", &laptop(), now).unwrap_err().code());
-        unknown.push(e.accounts.login("nobody@toko.id", "wrong password!!", &laptop(), now).unwrap_err().code());
+        known.push(
+            e.accounts
+                .login("budi@toko.id", "wrong password!!", &laptop(), now)
+                .unwrap_err()
+                .code(),
+        );
+        unknown.push(
+            e.accounts
+                .login("nobody@toko.id", "wrong password!!", &laptop(), now)
+                .unwrap_err()
+                .code(),
+        );
     }
     assert_eq!(known, unknown);
     assert_eq!(known.last(), Some(&"too_many_attempts"));
@@ -145,7 +207,9 @@ fn sessions_end_when_idle_expired_or_logged_out() {
     let start = T0 + 1_000;
     // Used every 100 s: alive past the idle limit, dead past the absolute one.
     for step in 1..6 {
-        e.accounts.authenticate(&token, start + step * 100_000).unwrap();
+        e.accounts
+            .authenticate(&token, start + step * 100_000)
+            .unwrap();
     }
     assert!(matches!(
         e.accounts.authenticate(&token, start + 600_000),
@@ -153,10 +217,17 @@ fn sessions_end_when_idle_expired_or_logged_out() {
     ));
     let (grant, _) = enrolled(&e, "citra@toko.id", "support");
     let token = grant.token.expose().to_owned();
-    assert!(e.accounts.authenticate(&token, T0 + 1_000 + 121_000).is_err(), "idle");
+    assert!(
+        e.accounts
+            .authenticate(&token, T0 + 1_000 + 121_000)
+            .is_err(),
+        "idle"
+    );
     let (grant, _) = enrolled(&e, "dedi@toko.id", "support");
     let token = grant.token.expose().to_owned();
-    e.accounts.logout(&Actor::system(), &token, T0 + 5_000).unwrap();
+    e.accounts
+        .logout(&Actor::system(), &token, T0 + 5_000)
+        .unwrap();
     assert!(matches!(
         e.accounts.authenticate(&token, T0 + 5_001),
         Err(AccountError::InvalidSession)
@@ -168,7 +239,10 @@ fn csrf_tokens_belong_to_their_session() {
     let e = env();
     let (a, _) = enrolled(&e, "budi@toko.id", "support");
     let (b, _) = enrolled(&e, "citra@toko.id", "support");
-    let sa = e.accounts.authenticate(a.token.expose(), T0 + 5_000).unwrap();
+    let sa = e
+        .accounts
+        .authenticate(a.token.expose(), T0 + 5_000)
+        .unwrap();
     assert!(e.accounts.check_csrf(&sa, a.csrf_token.expose()).unwrap());
     assert!(!e.accounts.check_csrf(&sa, b.csrf_token.expose()).unwrap());
     assert!(!e.accounts.check_csrf(&sa, "").unwrap());
@@ -180,7 +254,12 @@ fn the_store_holds_no_address_token_or_secret_in_the_clear() {
     let (grant, secret) = enrolled(&e, "rahasia.sekali@toko.id", "owner");
     let secret = secret.unwrap();
     let mut blob = Vec::new();
-    for kind in ["staff_account", "staff_email", "staff_session", "staff_token"] {
+    for kind in [
+        "staff_account",
+        "staff_email",
+        "staff_session",
+        "staff_token",
+    ] {
         for (id, body) in e.t.store.docs(kind).unwrap() {
             blob.extend_from_slice(id.as_bytes());
             blob.extend_from_slice(&body);
@@ -189,11 +268,17 @@ fn the_store_holds_no_address_token_or_secret_in_the_clear() {
     let text = String::from_utf8_lossy(&blob);
     assert!(!text.contains("rahasia"), "e-mail stored in the clear");
     assert!(!text.contains(grant.token.expose()), "session token stored");
-    assert!(!text.contains(&*secret.expose_base32()), "TOTP secret stored");
+    assert!(
+        !text.contains(&*secret.expose_base32()),
+        "TOTP secret stored"
+    );
     for code in &grant.recovery_codes.as_ref().unwrap().shown {
         assert!(!text.contains(code.as_str()), "recovery code stored");
     }
-    assert!(text.contains("$argon2id$v=19$m=19456,t=2,p=1$"), "passwords are Argon2id PHC");
+    assert!(
+        text.contains("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "passwords are Argon2id PHC"
+    );
 }
 
 #[test]

@@ -30,7 +30,12 @@ impl AccountListener for Notices {
 
 impl Notices {
     pub fn kinds(&self) -> Vec<&'static str> {
-        self.0.lock().unwrap().iter().map(|n| n.kind.as_str()).collect()
+        self.0
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|n| n.kind.as_str())
+            .collect()
     }
 }
 
@@ -78,7 +83,9 @@ pub fn laptop() -> ClientInfo {
 
 /// The code the authenticator shows at `now`.
 pub fn code(secret: &TotpSecret, now: i64) -> String {
-    secret.current_code(u64::try_from(now / 1000).unwrap()).to_string()
+    secret
+        .current_code(u64::try_from(now / 1000).unwrap())
+        .to_string()
 }
 
 /// Create and fully enrol an account; returns the session grant and its TOTP secret
@@ -89,7 +96,11 @@ pub fn enrolled(e: &Env, email: &str, role: &str) -> (SessionGrant, Option<TotpS
         .create(&Actor::local_operator(), email, role, T0)
         .unwrap();
     let token = created.enrolment_token.expose().to_owned();
-    match e.accounts.enrol(&token, STRONG, &laptop(), T0 + 1_000).unwrap() {
+    match e
+        .accounts
+        .enrol(&token, STRONG, &laptop(), T0 + 1_000)
+        .unwrap()
+    {
         LoginOutcome::Session(g) => (g, None),
         LoginOutcome::EnrolTotp(t) => {
             let secret = TotpSecret::from_otpauth_uri(&t.totp_uri).unwrap();
