@@ -8,6 +8,8 @@ use super::docs::{decode_json, encode_json, put};
 use super::storage::kind_login;
 use super::{AccountError, AccountId, Accounts, AttemptOutcome, ClientInfo, LoginAttempt};
 
+/// History owner of attempts on unknown addresses.
+pub(crate) const UNKNOWN: &str = "unknown";
 /// Entries kept per account.
 pub const KEEP: usize = 200;
 /// Longest user agent kept.
@@ -29,9 +31,12 @@ impl Accounts {
     }
 
     #[allow(clippy::too_many_arguments)]
+    /// Keep one attempt in the history of `owner`: an account id, or [`UNKNOWN`] for
+    /// attempts on addresses without an account (kept too, and written the same way so
+    /// that both answers cost the same).
     pub(crate) fn remember_attempt(
         &self,
-        account: &AccountId,
+        owner: &str,
         step: &str,
         outcome: AttemptOutcome,
         reason: &str,
@@ -51,7 +56,7 @@ impl Accounts {
                 .map(|ua| ua.chars().take(MAX_USER_AGENT).collect()),
             new_device,
         };
-        let kind = kind_login(account.as_str());
+        let kind = kind_login(owner);
         let suffix = hex::encode(gembok_crypto::random_bytes::<4>()?);
         let id = format!("{now:016}-{suffix}");
         let mut muts = vec![put(&kind, &id, encode_json(&entry)?)];

@@ -76,7 +76,7 @@ impl Accounts {
             let event = self.event(&account, client, "login.challenge", now);
             self.audit.commit(muts, vec![event])?;
             self.remember_attempt(
-                &account.id,
+                account.id.as_str(),
                 "login",
                 AttemptOutcome::Challenge,
                 "ok",
@@ -145,7 +145,15 @@ impl Accounts {
         let event =
             AuditEvent::new(&actor, "login.failed", now).outcome(Outcome::Denied, Some(code));
         self.audit.record(event)?;
-        Ok(())
+        self.remember_attempt(
+            super::history::UNKNOWN,
+            "login",
+            AttemptOutcome::Failure,
+            code,
+            client,
+            false,
+            now,
+        )
     }
 
     /// Complete a login challenge with a TOTP code or a recovery code, or confirm a
@@ -256,7 +264,7 @@ impl Accounts {
             .outcome(Outcome::Denied, Some(reason));
         self.audit.record(event)?;
         self.remember_attempt(
-            &account.id,
+            account.id.as_str(),
             step,
             AttemptOutcome::Failure,
             reason,
@@ -289,7 +297,7 @@ impl Accounts {
         self.audit
             .commit(vec![self.put_account(account)?], events)?;
         self.remember_attempt(
-            &account.id,
+            account.id.as_str(),
             step,
             AttemptOutcome::Failure,
             reason,

@@ -59,7 +59,7 @@ impl Accounts {
         events.push(event);
         self.audit.commit(muts, events)?;
         self.remember_attempt(
-            &account.id,
+            account.id.as_str(),
             step,
             AttemptOutcome::Success,
             "ok",
@@ -182,7 +182,7 @@ impl Accounts {
             vec![event],
         )?;
         self.remember_attempt(
-            &account.id,
+            account.id.as_str(),
             "reauth",
             AttemptOutcome::Success,
             "ok",
