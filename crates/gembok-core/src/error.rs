@@ -57,6 +57,14 @@ pub enum CoreError {
     NotInitialized,
     #[error("the audit log cannot be written; personal data is not served without it")]
     AuditUnavailable,
+    /// Too many recent failed attempts on one credential; checked before any hashing.
+    #[error("too many failed attempts on this credential; retry in {} s", ((*.retry_after_ms).max(0) + 999) / 1000)]
+    Throttled { retry_after_ms: i64 },
+    /// Too many consecutive failures: only an admin unlock lets attempts through again.
+    #[error(
+        "this credential is locked after too many failed attempts; an administrator must unlock it"
+    )]
+    CredentialLocked,
     #[error("storage: {0}")]
     Store(StoreError),
     #[error("cryptography: {0}")]
@@ -100,7 +108,11 @@ impl CoreError {
             }
             CoreError::Store(StoreError::Integrity(_)) => ErrorKind::Integrity,
             CoreError::Store(StoreError::NotFound) => ErrorKind::NotFound,
+            // The credential's state refuses the attempt; front ends that can say more
+            // (HTTP 429 / 423) match these variants before the kind.
             CoreError::Store(StoreError::Conflict(_))
+            | CoreError::Throttled { .. }
+            | CoreError::CredentialLocked
             | CoreError::AlreadyInitialized
             | CoreError::NotInitialized => ErrorKind::Conflict,
             CoreError::AuditUnavailable => ErrorKind::Unavailable,

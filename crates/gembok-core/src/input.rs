@@ -50,6 +50,14 @@ pub(crate) fn parse_fields<'s>(
 
 fn parse_value(spec: &FieldSpec, raw: &Value) -> Result<Normalized, CoreError> {
     let field = || spec.name.to_string();
+    if !spec.field_type.writable() {
+        // A caller-chosen TOTP secret could be one an attacker already knows.
+        return Err(CoreError::InvalidField {
+            field: field(),
+            rule: "totp.enrol_only",
+            reason: "a TOTP secret is only set by enrolment (POST .../fields/{field}/totp/enrol)",
+        });
+    }
     let text = match (spec.field_type, raw) {
         (_, Value::String(s)) => s.clone(),
         (FieldType::Money, Value::Object(obj)) => money_text(obj).ok_or_else(|| {

@@ -34,7 +34,7 @@ pub use error::{CoreError, ErrorKind, RowError};
 pub use monitor::{Alert, AlertSink, Monitor, MonitorConfig};
 pub use output::{FieldValue, Record, View, Visibility};
 pub use schema::{Collection, FieldSpec, Schema, SchemaChange, SchemaDiff, DEFAULT_SCHEMA};
-pub use vault::{RotationReport, Vault, VaultInfo};
+pub use vault::{RotationReport, TotpEnrolment, Vault, VaultInfo, CREDENTIAL_THROTTLE_DOC};
 
 /// Records a batch may hold at most; larger inputs are split by the caller.
 pub const MAX_BATCH: usize = 10_000;

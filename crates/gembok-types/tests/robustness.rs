@@ -134,6 +134,13 @@ fn debug_of_every_value_type_shows_no_value() {
             ),
             "0192f7c4",
         ),
+        (
+            format!(
+                "{:?}",
+                Totp::parse("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").unwrap()
+            ),
+            "GEZDGNBV",
+        ),
     ];
     assert_eq!(cases.len(), FieldType::ALL.len());
     for (shown, secret) in cases {
@@ -159,7 +166,7 @@ fn errors_never_quote_the_input() {
 
 #[test]
 fn field_type_dispatch_matches_the_value_types() {
-    let table: [(FieldType, &str, &str, &str); 13] = [
+    let table: [(FieldType, &str, &str, &str); 14] = [
         (
             FieldType::Email,
             " Budi@Gmail.com",
@@ -212,6 +219,12 @@ fn field_type_dispatch_matches_the_value_types() {
             "0192F7C4-5A1B-7C3D-8E9F-0123456789AB",
             "0192f7c4-5a1b-7c3d-8e9f-0123456789ab",
             "0192f7c4-5a1b-7c3d-8e9f-0123456789ab",
+        ),
+        (
+            FieldType::Totp,
+            "gezd gnbv gy3t qojq gezd gnbv gy3t qojq",
+            "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+            "********",
         ),
     ];
     for ((ft, raw, canonical, mask), expected) in table.into_iter().zip(FieldType::ALL) {

@@ -79,7 +79,7 @@ impl Gate {
         decided
     }
 
-    fn decide(
+    pub(super) fn decide(
         &self,
         p: &Principal,
         action: Action,

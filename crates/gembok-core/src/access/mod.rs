@@ -47,6 +47,7 @@
 
 mod audit_reads;
 mod audited;
+mod credentials;
 pub mod decide;
 mod gate;
 mod policy;

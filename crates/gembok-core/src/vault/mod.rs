@@ -6,6 +6,7 @@
 //! themselves by a separate lock.
 
 mod admin;
+mod credentials;
 mod keys;
 mod read;
 mod seal;
@@ -22,6 +23,7 @@ use crate::schema::Schema;
 use crate::time::now_ms;
 use crate::CoreError;
 
+pub use credentials::{TotpEnrolment, CREDENTIAL_THROTTLE_DOC};
 pub use keys::RotationReport;
 
 const SETTING_VAULT_ID: &str = "vault_id";
@@ -62,6 +64,7 @@ pub struct Vault {
     audit: Arc<AuditLog>,
     state: RwLock<Arc<State>>,
     admin: Mutex<()>,
+    credentials: credentials::Credentials,
     vault_id: String,
 }
 
@@ -145,6 +148,7 @@ impl Vault {
             audit: Arc::new(audit),
             state: RwLock::new(Arc::new(state)),
             admin: Mutex::new(()),
+            credentials: credentials::Credentials::default(),
             vault_id,
         })
     }

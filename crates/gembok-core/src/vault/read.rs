@@ -1,16 +1,16 @@
-//! Reads: get by id (one or many), equality search through blind indexes, listing, and
-//! password verification.
+//! Reads: get by id (one or many), equality search through blind indexes, and listing.
+//! (Password and TOTP verification live in `credentials`.)
 //!
 //! Blind-index digests are truncated, so a lookup can return a record whose value only
 //! shares a digest prefix; every candidate is opened and compared before it is returned.
 
 use gembok_crypto::constant_time_eq;
 use gembok_store::{RecordMeta, SealedRecord};
-use gembok_types::{FieldType, Normalized, RecordId};
+use gembok_types::{Normalized, RecordId};
 
 use super::seal::{open_all, open_record};
 use super::{State, Vault};
-use crate::audit::{Actor, AuditEvent, Outcome};
+use crate::audit::{Actor, AuditEvent};
 use crate::input::check_field_names;
 use crate::output::{Record, View};
 use crate::schema::Collection;
@@ -171,47 +171,6 @@ impl Vault {
         let state = self.snapshot();
         let coll = state.schema.collection(collection)?;
         Ok(self.store.count(coll.name.as_str())?)
-    }
-
-    /// Check a candidate password against a `password` field. The stored hash is never
-    /// returned; a record without the field verifies as false.
-    pub fn verify_password(
-        &self,
-        actor: &Actor,
-        collection: &str,
-        id: RecordId,
-        field: &str,
-        candidate: &str,
-    ) -> Result<bool, CoreError> {
-        let state = self.snapshot();
-        let coll = state.schema.collection(collection)?;
-        let spec = coll.field(field)?;
-        if spec.field_type != FieldType::Password {
-            return Err(CoreError::InvalidInput(format!(
-                "field `{}` is not a password field",
-                spec.name
-            )));
-        }
-        let name = [spec.name.as_str()];
-        let rec = self
-            .store
-            .get(coll.name.as_str(), &[id], Some(&name))?
-            .pop()
-            .ok_or(CoreError::NotFound)?;
-        let values = open_all(&state, coll.name.as_str(), &rec)?;
-        let ok = match values.get(spec.name.as_str()) {
-            Some(phc) => gembok_crypto::password::verify(phc.as_str(), candidate.as_bytes())?,
-            None => false,
-        };
-        let outcome = if ok { Outcome::Ok } else { Outcome::Failed };
-        let event = AuditEvent::new(actor, "record.verify_password", now_ms())
-            .collection(coll.name.as_str())
-            .records([id])
-            .subjects([rec.meta.subject])
-            .fields([spec.name.as_str()])
-            .outcome(outcome, (!ok).then_some("mismatch"));
-        self.audit.record(event)?;
-        Ok(ok)
     }
 }
 

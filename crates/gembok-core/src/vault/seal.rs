@@ -140,7 +140,7 @@ pub(crate) fn open_record(
         }
         // Open even what is shown masked: a tampered value must fail the read.
         let value = open_one(state, cname, record.meta.id, field, &mut ciphers)?;
-        let shown = if spec.field_type == FieldType::Password || visibility == Visibility::Masked {
+        let shown = if spec.field_type.is_credential() || visibility == Visibility::Masked {
             FieldValue::Masked(spec.field_type.mask(value.as_str()))
         } else {
             FieldValue::Plain {

@@ -21,6 +21,7 @@ mod phone;
 mod postal_code;
 mod reference;
 mod text;
+mod totp;
 
 pub use address::Address;
 pub use date::Date;
@@ -35,6 +36,7 @@ pub use phone::Phone;
 pub use postal_code::PostalCode;
 pub use reference::Reference;
 pub use text::Text;
+pub use totp::Totp;
 
 /// What a value masks to when its stored text is not canonical for its type.
 const FULL_MASK: &str = "***";

@@ -1,0 +1,425 @@
+//! Credentials the business keeps for its own customers: `password` and `totp` fields.
+//! This file owns their verification, TOTP enrolment, the brute-force throttle and the
+//! admin unlock.
+//!
+//! Each credential (collection, record, field) has one store document of kind
+//! [`CREDENTIAL_THROTTLE_DOC`] with id `<collection>/<record id>/<field>`: its failure
+//! count ([`FailureState`]) and, for TOTP, the last accepted time step, so a code is
+//! accepted once. The throttle's verdict is asked before any password is hashed or code
+//! computed, so a locked or waiting credential costs nothing. Changes to the documents
+//! are serialised within this process by one lock, so concurrent failures are all
+//! counted and a code sent twice at the same moment is accepted once. (Two processes
+//! sharing one database can each count the same failure state once; the per-address
+//! limit at the network edge bounds what that gains.)
+//!
+//! Every verification, enrolment, lock and unlock is an audit event, committed in the
+//! same transaction as the document change; events name the record and field, never a
+//! value, code or secret.
+
+use std::fmt;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use gembok_store::{Mutation, SealedRecord};
+use gembok_types::values::Totp;
+use gembok_types::{FieldType, Normalized, RecordId};
+use zeroize::Zeroizing;
+
+use super::seal::{open_all, seal_fields};
+use super::{State, Vault};
+use crate::audit::{Actor, AuditEvent, Outcome};
+use crate::input::FieldInput;
+use crate::schema::{Collection, FieldSpec};
+use crate::staff::throttle::{FailureState, ThrottlePolicy, Verdict};
+use crate::staff::totp::{self, TotpCheck, TotpSecret};
+use crate::time::now_ms;
+use crate::CoreError;
+
+/// Store document kind of a credential's throttle state.
+pub const CREDENTIAL_THROTTLE_DOC: &str = "credential_throttle";
+
+/// Longest issuer or account label put in an otpauth URI.
+const MAX_LABEL_BYTES: usize = 200;
+
+/// The vault's credential settings and the lock over throttle documents.
+#[derive(Default)]
+pub(crate) struct Credentials {
+    lock: Mutex<()>,
+    policy: Mutex<ThrottlePolicy>,
+}
+
+/// The stored throttle state of one credential.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct ThrottleDoc {
+    #[serde(default)]
+    failures: FailureState,
+    /// The last TOTP step accepted; codes at or before it are replays.
+    #[serde(default)]
+    last_step: Option<u64>,
+}
+
+/// What enrolment hands back once: the otpauth URI and its QR code. Both contain the
+/// secret, so `Debug` is redacted and both are wiped on drop.
+pub struct TotpEnrolment {
+    uri: Zeroizing<String>,
+    qr_svg: Zeroizing<String>,
+}
+
+impl TotpEnrolment {
+    /// The `otpauth://totp/...` URI for the customer's authenticator app.
+    pub fn expose_uri(&self) -> &str {
+        &self.uri
+    }
+
+    /// The URI as a QR code (a standalone SVG document).
+    pub fn expose_qr_svg(&self) -> &str {
+        &self.qr_svg
+    }
+}
+
+impl fmt::Debug for TotpEnrolment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TotpEnrolment([redacted])")
+    }
+}
+
+/// One credential: where it lives, and its record as stored (only that field loaded).
+struct Target<'s> {
+    coll: &'s Collection,
+    spec: &'s FieldSpec,
+    record: SealedRecord,
+}
+
+impl Target<'_> {
+    fn doc_id(&self) -> String {
+        format!(
+            "{}/{}/{}",
+            self.coll.name, self.record.meta.id, self.spec.name
+        )
+    }
+
+    fn event(&self, actor: &Actor, action: &str, now: i64) -> AuditEvent {
+        AuditEvent::new(actor, action, now)
+            .collection(self.coll.name.as_str())
+            .records([self.record.meta.id])
+            .subjects([self.record.meta.subject])
+            .fields([self.spec.name.as_str()])
+    }
+
+    /// The stored value (a PHC hash or a base32 secret), if the record has one.
+    fn value(&self, state: &State) -> Result<Option<Normalized>, CoreError> {
+        Ok(open_all(state, self.coll.name.as_str(), &self.record)?.remove(self.spec.name.as_str()))
+    }
+}
+
+impl Vault {
+    /// Replace the throttle rules for customers' credentials (the default: 5 free
+    /// failures, then waits doubling from 1 s to 15 min, a lock after 100).
+    pub fn set_credential_throttle(&self, policy: ThrottlePolicy) {
+        *self
+            .credentials
+            .policy
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = policy;
+    }
+
+    /// [`Vault::verify_password_at`] now.
+    pub fn verify_password(
+        &self,
+        actor: &Actor,
+        collection: &str,
+        id: RecordId,
+        field: &str,
+        candidate: &str,
+    ) -> Result<bool, CoreError> {
+        self.verify_password_at(actor, collection, id, field, candidate, now_ms())
+    }
+
+    /// Check a candidate password against a `password` field at `now` (Unix ms). The
+    /// stored hash is never returned; a record without the field verifies as false.
+    /// Refused with [`CoreError::Throttled`] or [`CoreError::CredentialLocked`] before
+    /// hashing when the throttle says so.
+    pub fn verify_password_at(
+        &self,
+        actor: &Actor,
+        collection: &str,
+        id: RecordId,
+        field: &str,
+        candidate: &str,
+        now: i64,
+    ) -> Result<bool, CoreError> {
+        const ACTION: &str = "record.verify_password";
+        let state = self.snapshot();
+        let t = self.target(&state, collection, id, field, Some(FieldType::Password))?;
+        self.admit(actor, &t, ACTION, self.load_doc(&t)?, now)?;
+        let ok = match t.value(&state)? {
+            Some(phc) => gembok_crypto::password::verify(phc.as_str(), candidate.as_bytes())?,
+            None => false,
+        };
+        let _serial = self.credential_lock();
+        let doc = self.load_doc(&t)?;
+        self.settle(
+            actor,
+            &t,
+            ACTION,
+            doc,
+            ok.then_some(None).ok_or("mismatch"),
+            now,
+        )
+    }
+
+    /// Check a six-digit code against a `totp` field at `now` (Unix ms): accepted for
+    /// the current step or one either side, and never twice. A record that has not
+    /// enrolled verifies as false. Throttled like passwords.
+    pub fn verify_totp(
+        &self,
+        actor: &Actor,
+        collection: &str,
+        id: RecordId,
+        field: &str,
+        code: &str,
+        now: i64,
+    ) -> Result<bool, CoreError> {
+        const ACTION: &str = "record.verify_totp";
+        let state = self.snapshot();
+        let t = self.target(&state, collection, id, field, Some(FieldType::Totp))?;
+        // Computing a code is cheap, so the whole check runs under the lock: the
+        // replay check and the new last step cannot interleave with another attempt.
+        let _serial = self.credential_lock();
+        let doc = self.load_doc(&t)?;
+        self.admit(actor, &t, ACTION, doc, now)?;
+        let check = match t.value(&state)? {
+            Some(stored) => {
+                let secret = stored_secret(&stored)?;
+                let unix = u64::try_from(now.max(0) / 1000).unwrap_or(0);
+                totp::verify(&secret, code, unix, doc.last_step)
+            }
+            None => TotpCheck::Wrong,
+        };
+        let result = match check {
+            TotpCheck::Accepted { step } => Ok(Some(step)),
+            TotpCheck::Replayed => Err("replayed"),
+            TotpCheck::Wrong => Err("mismatch"),
+        };
+        self.settle(actor, &t, ACTION, doc, result, now)
+    }
+
+    /// Give the record's `totp` field a fresh secret (replacing any earlier one) and
+    /// return the otpauth URI and QR code for the customer's app, once. The failure
+    /// count is kept: re-enrolling does not lift a lock.
+    #[allow(clippy::too_many_arguments)]
+    pub fn enrol_totp(
+        &self,
+        actor: &Actor,
+        collection: &str,
+        id: RecordId,
+        field: &str,
+        issuer: &str,
+        account_label: &str,
+        now: i64,
+    ) -> Result<TotpEnrolment, CoreError> {
+        for (what, text) in [("issuer", issuer), ("account label", account_label)] {
+            if text.trim().is_empty() || text.len() > MAX_LABEL_BYTES {
+                return Err(CoreError::InvalidInput(format!(
+                    "the {what} must be 1-{MAX_LABEL_BYTES} bytes"
+                )));
+            }
+        }
+        let state = self.snapshot();
+        let t = self.target(&state, collection, id, field, Some(FieldType::Totp))?;
+        let secret = TotpSecret::generate()?;
+        let uri = totp::otpauth_uri(&secret, issuer.trim(), account_label.trim());
+        let qr_svg = Zeroizing::new(totp::qr_svg(&uri)?);
+        let canonical = FieldType::Totp
+            .normalize(&secret.expose_base32())
+            .map_err(|_| CoreError::Integrity("a generated TOTP secret does not parse".into()))?;
+        let input = [FieldInput {
+            spec: t.spec,
+            value: Some(canonical),
+        }];
+        let sealed = seal_fields(&state, t.coll.name.as_str(), id, &input)?;
+        let _serial = self.credential_lock();
+        let mut doc = self.load_doc(&t)?;
+        doc.last_step = None;
+        let muts = vec![
+            Mutation::UpdateFields {
+                collection: t.coll.name.to_string(),
+                id,
+                set: sealed.fields,
+                remove: Vec::new(),
+                updated_at: now,
+            },
+            self.put_doc(&t, &doc),
+        ];
+        let event = t.event(actor, "record.enrol_totp", now);
+        self.audit.commit(muts, vec![event])?;
+        Ok(TotpEnrolment { uri, qr_svg })
+    }
+
+    /// Lift a lock (or a waiting period) on a `password` or `totp` field: the failure
+    /// count starts over. The last accepted TOTP step is kept, so no code is reusable.
+    pub fn unlock_credential(
+        &self,
+        actor: &Actor,
+        collection: &str,
+        id: RecordId,
+        field: &str,
+        now: i64,
+    ) -> Result<(), CoreError> {
+        let state = self.snapshot();
+        let t = self.target(&state, collection, id, field, None)?;
+        let _serial = self.credential_lock();
+        let mut doc = self.load_doc(&t)?;
+        let was_locked = doc.failures.locked;
+        doc.failures.unlock();
+        let event = t
+            .event(actor, "credential.unlock", now)
+            .code(if was_locked { "was_locked" } else { "was_open" });
+        self.audit
+            .commit(vec![self.put_doc(&t, &doc)], vec![event])?;
+        Ok(())
+    }
+
+    /// Resolve and load a credential field; `want` the one type it must have (`None`:
+    /// any credential type).
+    fn target<'s>(
+        &self,
+        state: &'s State,
+        collection: &str,
+        id: RecordId,
+        field: &str,
+        want: Option<FieldType>,
+    ) -> Result<Target<'s>, CoreError> {
+        let coll = state.schema.collection(collection)?;
+        let spec = coll.field(field)?;
+        let fits = match want {
+            Some(t) => spec.field_type == t,
+            None => spec.field_type.is_credential(),
+        };
+        if !fits {
+            let kind = want.map_or("password or totp", FieldType::as_str);
+            return Err(CoreError::InvalidInput(format!(
+                "field `{}` is not a {kind} field",
+                spec.name
+            )));
+        }
+        let name = [spec.name.as_str()];
+        let record = self
+            .store
+            .get(coll.name.as_str(), &[id], Some(&name))?
+            .pop()
+            .ok_or(CoreError::NotFound)?;
+        Ok(Target { coll, spec, record })
+    }
+
+    fn credential_lock(&self) -> MutexGuard<'_, ()> {
+        self.credentials
+            .lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn throttle_policy(&self) -> ThrottlePolicy {
+        *self
+            .credentials
+            .policy
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn load_doc(&self, t: &Target<'_>) -> Result<ThrottleDoc, CoreError> {
+        match self.store.doc(CREDENTIAL_THROTTLE_DOC, &t.doc_id())? {
+            None => Ok(ThrottleDoc::default()),
+            Some(body) => serde_json::from_slice(&body).map_err(|_| {
+                CoreError::Integrity("a credential throttle document does not parse".into())
+            }),
+        }
+    }
+
+    fn put_doc(&self, t: &Target<'_>, doc: &ThrottleDoc) -> Mutation {
+        Mutation::PutDoc {
+            kind: CREDENTIAL_THROTTLE_DOC.to_owned(),
+            id: t.doc_id(),
+            // Serialising integers and booleans cannot fail.
+            body: serde_json::to_vec(doc).unwrap_or_default(),
+        }
+    }
+
+    /// Refuse an attempt the throttle does not allow, auditing the refusal.
+    fn admit(
+        &self,
+        actor: &Actor,
+        t: &Target<'_>,
+        action: &str,
+        doc: ThrottleDoc,
+        now: i64,
+    ) -> Result<(), CoreError> {
+        let refusal = match doc.failures.verdict(now, &self.throttle_policy()) {
+            Verdict::Allowed => return Ok(()),
+            Verdict::Wait { retry_after_ms } => {
+                ("throttled", CoreError::Throttled { retry_after_ms })
+            }
+            Verdict::Locked => ("locked", CoreError::CredentialLocked),
+        };
+        let event = t
+            .event(actor, action, now)
+            .outcome(Outcome::Denied, Some(refusal.0));
+        self.audit.record(event)?;
+        Err(refusal.1)
+    }
+
+    /// Count the attempt's result (`Ok(step)`: accepted, with the TOTP step to store;
+    /// `Err(code)`: refused for that reason), store the new state and audit it. Call
+    /// with the credential lock held and `doc` loaded under it.
+    fn settle(
+        &self,
+        actor: &Actor,
+        t: &Target<'_>,
+        action: &str,
+        doc: ThrottleDoc,
+        result: Result<Option<u64>, &'static str>,
+        now: i64,
+    ) -> Result<bool, CoreError> {
+        let mut next = doc;
+        let mut events = Vec::with_capacity(2);
+        let ok = match result {
+            Ok(step) => {
+                next.failures.record_success();
+                next.last_step = step.or(doc.last_step);
+                events.push(t.event(actor, action, now));
+                true
+            }
+            Err(code) => {
+                let locked = next.failures.record_failure(now, &self.throttle_policy());
+                events.push(
+                    t.event(actor, action, now)
+                        .outcome(Outcome::Failed, Some(code)),
+                );
+                if locked {
+                    events.push(
+                        t.event(actor, "credential.lock", now)
+                            .code("consecutive_failures"),
+                    );
+                }
+                false
+            }
+        };
+        let muts = if next == doc {
+            Vec::new()
+        } else {
+            vec![self.put_doc(t, &next)]
+        };
+        self.audit.commit(muts, events)?;
+        Ok(ok)
+    }
+}
+
+/// The secret behind a stored `totp` value; anything unreadable is an integrity failure
+/// (only the vault writes these values).
+fn stored_secret(stored: &Normalized) -> Result<TotpSecret, CoreError> {
+    let bad = || CoreError::Integrity("a stored TOTP secret is malformed".into());
+    let parsed = Totp::parse(stored.as_str()).map_err(|_| bad())?;
+    TotpSecret::from_bytes(&parsed.secret_bytes()).map_err(|_| bad())
+}
+
+#[cfg(test)]
+mod tests;
