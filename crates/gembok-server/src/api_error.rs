@@ -1,6 +1,7 @@
 //! The one mapping from every failure a request can meet to an HTTP answer.
 //!
-//! The body is always `{"error": {"code": "...", "message": "..."}}`. Codes are stable
+//! The body is always `{"error": {"code": "...", "message": "..."}}` (a refused new
+//! password adds `message_id`, the reason in Bahasa Indonesia). Codes are stable
 //! snake_case words clients may branch on; messages are for people and name fields,
 //! rules and limits, never a submitted or stored value. Server-side failures (5xx) get
 //! an opaque message; their cause is logged here, once, with `tracing` (core errors
@@ -10,6 +11,7 @@ use std::borrow::Cow;
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use gembok_core::accounts::AccountError;
 use gembok_core::apikeys::AuthError;
 use gembok_core::{AccessError, CoreError, ErrorKind};
 use gembok_store::StoreError;
@@ -24,6 +26,8 @@ pub struct ApiError {
     pub message: Cow<'static, str>,
     /// Seconds, for 429 answers.
     pub retry_after: Option<u64>,
+    /// The message in Bahasa Indonesia, where one exists (refused passwords).
+    pub message_id: Option<String>,
 }
 
 /// The JSON body of every error answer.
@@ -38,6 +42,10 @@ pub struct ErrorDetail {
     /// Stable snake_case code, e.g. `invalid_json`, `forbidden`, `rate_limited`.
     pub code: String,
     pub message: String,
+    /// The message in Bahasa Indonesia, for answers meant for a person choosing a
+    /// password (`password_*` codes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
 }
 
 impl ApiError {
@@ -51,6 +59,7 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after: None,
+            message_id: None,
         }
     }
 
@@ -132,6 +141,7 @@ impl IntoResponse for ApiError {
             error: ErrorDetail {
                 code: self.code.to_owned(),
                 message: self.message.into_owned(),
+                message_id: self.message_id,
             },
         };
         let mut response = (self.status, axum::Json(body)).into_response();
@@ -181,11 +191,31 @@ impl From<CoreError> for ApiError {
                 }
                 _ => ApiError::new(StatusCode::NOT_FOUND, "not_found", "not found"),
             },
-            ErrorKind::Conflict => ApiError::new(
-                StatusCode::CONFLICT,
-                "conflict",
-                "the request conflicts with the current state of the vault",
-            ),
+            ErrorKind::Conflict => match &e {
+                // A customer's credential refuses attempts for now (429, with when to
+                // retry) or until an administrator unlocks it (423).
+                CoreError::Throttled { retry_after_ms } => ApiError {
+                    retry_after: Some(
+                        u64::try_from(*retry_after_ms)
+                            .unwrap_or(0)
+                            .div_ceil(1000)
+                            .max(1),
+                    ),
+                    ..ApiError::new(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        "too_many_attempts",
+                        e.to_string(),
+                    )
+                },
+                CoreError::CredentialLocked => {
+                    ApiError::new(StatusCode::LOCKED, "credential_locked", e.to_string())
+                }
+                _ => ApiError::new(
+                    StatusCode::CONFLICT,
+                    "conflict",
+                    "the request conflicts with the current state of the vault",
+                ),
+            },
             ErrorKind::Integrity => ApiError::internal(&e),
             ErrorKind::Unavailable => {
                 tracing::error!("audit log cannot be written; refusing personal-data request");
@@ -214,6 +244,40 @@ impl From<AuthError> for ApiError {
             AuthError::Malformed | AuthError::Unknown | AuthError::Expired | AuthError::Revoked => {
                 ApiError::new(StatusCode::UNAUTHORIZED, e.code(), e.to_string())
             }
+        }
+    }
+}
+
+/// Staff account failures. An unknown e-mail address and a wrong password are one
+/// variant in the core, and so one answer here: status, code and message alike.
+impl From<AccountError> for ApiError {
+    fn from(e: AccountError) -> Self {
+        let with = |status, e: &AccountError| ApiError::new(status, e.code(), e.to_string());
+        match e {
+            AccountError::InvalidCredentials
+            | AccountError::InvalidCode
+            | AccountError::InvalidToken
+            | AccountError::InvalidSession => with(StatusCode::UNAUTHORIZED, &e),
+            AccountError::Throttled { retry_after_secs } => ApiError {
+                retry_after: Some(retry_after_secs.max(1)),
+                ..with(StatusCode::TOO_MANY_REQUESTS, &e)
+            },
+            AccountError::Locked => with(StatusCode::LOCKED, &e),
+            AccountError::WeakPassword(ref refusal) => ApiError {
+                message_id: Some(refusal.message_id()),
+                ..ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    refusal.code(),
+                    refusal.message_en(),
+                )
+            },
+            AccountError::ReauthRequired | AccountError::Forbidden(_) => {
+                with(StatusCode::FORBIDDEN, &e)
+            }
+            AccountError::EmailTaken | AccountError::Conflict(_) => with(StatusCode::CONFLICT, &e),
+            AccountError::NotFound => with(StatusCode::NOT_FOUND, &e),
+            AccountError::InvalidInput(_) => with(StatusCode::UNPROCESSABLE_ENTITY, &e),
+            AccountError::Core(core) => core.into(),
         }
     }
 }
@@ -275,6 +339,18 @@ mod tests {
                 StatusCode::CONFLICT,
                 "conflict",
             ),
+            (
+                CoreError::Throttled {
+                    retry_after_ms: 1_001,
+                },
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+            ),
+            (
+                CoreError::CredentialLocked,
+                StatusCode::LOCKED,
+                "credential_locked",
+            ),
         ];
         for (err, status, code) in cases {
             let api = ApiError::from(err);
@@ -310,11 +386,107 @@ mod tests {
     }
 
     #[test]
+    fn account_errors_map_to_statuses_and_codes() {
+        use gembok_core::staff::password_policy::Refusal;
+        let cases: Vec<(AccountError, StatusCode, &str)> = vec![
+            (
+                AccountError::InvalidCredentials,
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+            ),
+            (
+                AccountError::InvalidCode,
+                StatusCode::UNAUTHORIZED,
+                "invalid_code",
+            ),
+            (
+                AccountError::InvalidToken,
+                StatusCode::UNAUTHORIZED,
+                "invalid_token",
+            ),
+            (
+                AccountError::InvalidSession,
+                StatusCode::UNAUTHORIZED,
+                "invalid_session",
+            ),
+            (
+                AccountError::Throttled {
+                    retry_after_secs: 3,
+                },
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+            ),
+            (
+                AccountError::Locked,
+                StatusCode::LOCKED,
+                "credential_locked",
+            ),
+            (
+                AccountError::WeakPassword(Refusal::Blocklisted),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "password_blocklisted",
+            ),
+            (
+                AccountError::ReauthRequired,
+                StatusCode::FORBIDDEN,
+                "reauth_required",
+            ),
+            (
+                AccountError::Forbidden("x".into()),
+                StatusCode::FORBIDDEN,
+                "forbidden",
+            ),
+            (
+                AccountError::EmailTaken,
+                StatusCode::CONFLICT,
+                "email_taken",
+            ),
+            (AccountError::NotFound, StatusCode::NOT_FOUND, "not_found"),
+            (
+                AccountError::InvalidInput("bad".into()),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_input",
+            ),
+            (
+                AccountError::Conflict("no".into()),
+                StatusCode::CONFLICT,
+                "conflict",
+            ),
+            (
+                AccountError::Core(CoreError::Store(StoreError::Unavailable("down".into()))),
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+            ),
+        ];
+        for (err, status, code) in cases {
+            let api = ApiError::from(err);
+            assert_eq!((api.status, api.code), (status, code));
+        }
+        let throttled = ApiError::from(AccountError::Throttled {
+            retry_after_secs: 3,
+        });
+        assert_eq!(throttled.retry_after, Some(3));
+        let weak = ApiError::from(AccountError::WeakPassword(Refusal::Blocklisted));
+        assert_eq!(weak.message, Refusal::Blocklisted.message_en());
+        assert_eq!(weak.message_id, Some(Refusal::Blocklisted.message_id()));
+        assert_eq!(
+            ApiError::from(AccountError::InvalidCredentials).message,
+            "the e-mail address or password is wrong",
+            "one message for an unknown address and a wrong password"
+        );
+    }
+
+    #[test]
     fn response_carries_auth_challenge_and_retry_after() {
         let r = ApiError::unauthorized("x").into_response();
         assert_eq!(r.headers()[header::WWW_AUTHENTICATE], "Bearer");
         let r = ApiError::rate_limited(0).into_response();
         assert_eq!(r.headers()[header::RETRY_AFTER], "1");
         assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        let r = ApiError::from(CoreError::Throttled {
+            retry_after_ms: 1_001,
+        })
+        .into_response();
+        assert_eq!(r.headers()[header::RETRY_AFTER], "2", "rounded up");
     }
 }

@@ -33,6 +33,9 @@ pub struct Limits {
     pub per_ip_per_second: u32,
     /// Requests per client address that may arrive at once.
     pub per_ip_burst: u32,
+    /// Password, TOTP and recovery-code attempts per minute per client address, staff
+    /// logins and customer verifications alike, whatever the account (0: no limit).
+    pub login_attempts_per_minute: u32,
     /// Longest time a request may take once its headers are in (answered 408).
     pub request_timeout: Duration,
     /// Longest time a client may take to send the request headers (slowloris).
@@ -57,6 +60,7 @@ impl Default for Limits {
             per_key_burst: 100,
             per_ip_per_second: 100,
             per_ip_burst: 200,
+            login_attempts_per_minute: 20,
             request_timeout: Duration::from_secs(30),
             header_read_timeout: Duration::from_secs(10),
             tls_handshake_timeout: Duration::from_secs(10),
@@ -67,7 +71,8 @@ impl Default for Limits {
     }
 }
 
-/// Everything [`crate::Server::bind`] needs besides the gate and the key service.
+/// Everything [`crate::Server::bind`] needs besides the gate, the key service and the
+/// account service.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServerConfig {
     pub listen: SocketAddr,

@@ -5,12 +5,14 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
+use gembok_core::accounts::StaffSession;
 use gembok_core::Principal;
 use gembok_types::RecordId;
 use serde::de::DeserializeOwned;
+use zeroize::Zeroizing;
 
 use crate::api_error::ApiError;
 
@@ -162,6 +164,44 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
             .get::<Caller>()
             .cloned()
             .ok_or_else(|| ApiError::unauthorized("valid credentials are required"))
+    }
+}
+
+/// A caller authenticated by a staff session (bearer token or cookie), put on the
+/// request next to its [`Caller`] by [`crate::auth::require_key`]. Handlers that only
+/// a person may use take it and refuse API keys with 403 `session_required`; handlers
+/// that take `Option<StaffCaller>` apply extra checks (recent re-authentication) to
+/// people only.
+#[derive(Clone)]
+pub(crate) struct StaffCaller {
+    pub session: Arc<StaffSession>,
+    /// The session token itself, kept for logout; never logged (no `Debug`).
+    pub token: Arc<Zeroizing<String>>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for StaffCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<StaffCaller>()
+            .cloned()
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "session_required",
+                    "this request needs a staff session (log in at /v1/auth/login), not an API key",
+                )
+            })
+    }
+}
+
+impl<S: Send + Sync> OptionalFromRequestParts<S> for StaffCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Self::Rejection> {
+        Ok(parts.extensions.get::<StaffCaller>().cloned())
     }
 }
 

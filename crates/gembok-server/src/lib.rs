@@ -2,17 +2,20 @@
 //!
 //! This crate owns the network edge: TLS (rustls with the aws-lc-rs provider, TLS 1.2
 //! and 1.3, AEAD suites with ECDHE only), authentication of `Authorization: Bearer`
-//! API keys, rate limits, size and time limits, the security headers, the JSON error
-//! format, the metrics listener and the OpenAPI document. It knows no SQL and never
-//! touches the vault directly: every handler goes through [`gembok_core::Gate`], the
-//! single authorisation point.
+//! API keys and of staff sessions (bearer token, or `__Host-` cookie with a CSRF
+//! token), staff login with 2FA, rate limits, size and time limits, the security
+//! headers, the JSON error format, the metrics listener and the OpenAPI document. It
+//! knows no SQL and never touches the vault directly: every handler goes through
+//! [`gembok_core::Gate`], the single authorisation point.
 //!
 //! A request passes, outermost first: security headers, the JSON error normaliser,
 //! request logging and metrics, the refusal of credentials in the URL, the per-address
-//! rate limit and the request timeout; then, for every route but `/healthz` and
-//! `/v1/openapi.json`, authentication with the per-key rate limit and the body limit;
-//! and finally the handler. Below all of this, each connection has a TLS handshake
-//! timeout, a header-read timeout and header size limits (see `serve`).
+//! rate limit, the per-address limit on credential attempts and the request timeout;
+//! then, for every route but `/healthz`, `/v1/openapi.json` and the login steps
+//! (`/v1/auth/login`, `/v1/auth/enrol`, `/v1/auth/2fa`), authentication with the
+//! per-key rate limit and the body limit; and finally the handler. Below all of this,
+//! each connection has a TLS handshake timeout, a header-read timeout and header size
+//! limits (see `serve`).
 //!
 //! The request id made by the logging layer and the peer address travel with the
 //! authenticated principal into every audit event; refused credentials become
@@ -20,8 +23,9 @@
 //! monitoring alerts back, for roles with the `audit_read` right.
 //!
 //! The `gembok serve` command builds a [`ServerConfig`], calls [`Server::bind`] with a
-//! [`gembok_core::Gate`] and a [`gembok_core::apikeys::ApiKeys`] over the same store,
-//! prints [`Server::local_addr`], and awaits [`Server::run`].
+//! [`gembok_core::Gate`], a [`gembok_core::apikeys::ApiKeys`] and a
+//! [`gembok_core::accounts::Accounts`] over the same store, prints
+//! [`Server::local_addr`], and awaits [`Server::run`].
 #![forbid(unsafe_code)]
 
 mod api_error;

@@ -3,17 +3,20 @@
 
 use std::sync::OnceLock;
 
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::api_error::{ErrorBody, ErrorDetail};
-use crate::routes::{alerts, apikeys, audit, dto, health, records, schema, search};
+use crate::routes::{
+    alerts, apikeys, audit, auth, auth_session, credentials, dto, dto_auth, health, records,
+    schema, search, users,
+};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Gembok API",
-        description = "The HTTPS JSON API of Gembok, a customer-data vault. Every route but /healthz and /v1/openapi.json needs `Authorization: Bearer <API key>`; reads of personal data state a purpose in the `Gembok-Purpose` header. Errors are `{\"error\": {\"code\", \"message\"}}`.",
+        description = "The HTTPS JSON API of Gembok, a customer-data vault. Every route but /healthz, /v1/openapi.json and the login steps (/v1/auth/login, /v1/auth/enrol, /v1/auth/2fa) needs `Authorization: Bearer <API key or staff session token>` or the `__Host-gembok_session` cookie (with `X-CSRF-Token` on requests that change state); reads of personal data state a purpose in the `Gembok-Purpose` header. Errors are `{\"error\": {\"code\", \"message\"}}`.",
         license(name = "Apache-2.0"),
     ),
     paths(
@@ -27,6 +30,9 @@ use crate::routes::{alerts, apikeys, audit, dto, health, records, schema, search
         records::update,
         records::delete,
         search::search,
+        credentials::verify,
+        credentials::enrol,
+        credentials::unlock,
         schema::get,
         schema::put,
         apikeys::create,
@@ -36,14 +42,32 @@ use crate::routes::{alerts, apikeys, audit, dto, health, records, schema, search
         apikeys::revoke_all,
         audit::query,
         alerts::list,
+        auth::login,
+        auth::enrol,
+        auth::second_factor,
+        auth_session::logout,
+        auth_session::me,
+        auth_session::logins,
+        auth_session::reauth,
+        auth_session::change_password,
+        auth_session::begin_totp,
+        auth_session::disable_totp,
+        auth_session::recovery_codes,
+        users::create,
+        users::list,
+        users::unlock,
+        users::reissue_enrolment,
     ),
-    components(schemas(ErrorBody, ErrorDetail, dto::RecordFields)),
+    components(schemas(ErrorBody, ErrorDetail, dto::RecordFields, dto_auth::ChallengeOut, dto_auth::TotpEnrolmentOut)),
     modifiers(&BearerAuth),
     tags(
         (name = "records", description = "Records of a collection"),
+        (name = "credentials", description = "Customers' passwords and TOTP secrets: verify, enrol, unlock"),
         (name = "schema", description = "The vault's schema"),
         (name = "api-keys", description = "Scoped, expiring API keys"),
         (name = "audit", description = "The tamper-evident audit log and monitoring alerts"),
+        (name = "auth", description = "Staff login: password, 2FA, sessions (bearer token or `__Host-gembok_session` cookie with `X-CSRF-Token`), re-authentication"),
+        (name = "users", description = "Staff accounts: create with a one-time enrolment token, list, unlock"),
         (name = "meta", description = "Liveness and this document"),
     ),
 )]
@@ -59,12 +83,23 @@ impl Modify for BearerAuth {
             SecurityScheme::Http(
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("gembok API key")
+                    .bearer_format("gembok API key or staff session token")
                     .description(Some(
-                        "An API key: `Authorization: Bearer gembok_...`. Never in a URL.",
+                        "An API key (`Authorization: Bearer gembok_...`) or a staff session \
+                         token from POST /v1/auth/login (`Authorization: Bearer gbs_...`). \
+                         Never in a URL.",
                     ))
                     .build(),
             ),
+        );
+        components.add_security_scheme(
+            "session_cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "__Host-gembok_session",
+                "The staff session cookie set by the login answer. Requests other than \
+                 GET, HEAD and OPTIONS must also send the session's CSRF token in \
+                 `X-CSRF-Token`.",
+            ))),
         );
     }
 }

@@ -1,9 +1,10 @@
-//! What every handler shares: the gate, the key service, the limits, the rate limiters
-//! and the metrics; plus small helpers for time and blocking work.
+//! What every handler shares: the gate, the key and account services, the limits, the
+//! rate limiters and the metrics; plus small helpers for time and blocking work.
 
 use std::net::IpAddr;
 use std::sync::Arc;
 
+use gembok_core::accounts::Accounts;
 use gembok_core::apikeys::ApiKeys;
 use gembok_core::Gate;
 
@@ -17,6 +18,7 @@ use crate::Limits;
 pub(crate) struct AppState {
     pub gate: Arc<Gate>,
     pub keys: Arc<ApiKeys>,
+    pub accounts: Arc<Accounts>,
     pub limits: Arc<Limits>,
     pub rate: Arc<RateLimits>,
     pub metrics: Arc<Metrics>,

@@ -16,6 +16,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
+use gembok_core::accounts::{Accounts, AccountsConfig};
 use gembok_core::apikeys::{ApiKeySpec, ApiKeys, IssuedKey};
 use gembok_core::{Gate, Policy, Vault, DEFAULT_SCHEMA};
 use gembok_crypto::MasterKey;
@@ -73,7 +74,14 @@ pub fn start(plan: &ApiPlan) -> Result<BenchServer> {
         .tempdir_in(&plan.dir)
         .with_context(|| format!("cannot create a folder in {}", plan.dir.display()))?;
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("vault.db"))?);
-    let mut vault = Vault::initialize(Arc::clone(&store), MasterKey::generate()?, DEFAULT_SCHEMA)?;
+    // A key file, read twice: the vault keeps its master key and the account service
+    // wraps its own key with the same one.
+    let key_path = dir.path().join("master.key");
+    let mut vault = Vault::initialize(
+        Arc::clone(&store),
+        MasterKey::create_file(&key_path)?,
+        DEFAULT_SCHEMA,
+    )?;
     if plan.unaudited {
         vault.disable_audit_for_benchmark();
     }
@@ -86,6 +94,13 @@ pub fn start(plan: &ApiPlan) -> Result<BenchServer> {
     let vault = Arc::new(vault);
     let keys =
         Arc::new(ApiKeys::new(store, Arc::clone(&policy)).with_audit(Arc::clone(vault.audit())));
+    let accounts = Arc::new(Accounts::open(
+        Arc::clone(vault.store()),
+        &MasterKey::load_file(&key_path)?,
+        Arc::clone(vault.audit()),
+        Arc::clone(&policy),
+        AccountsConfig::default(),
+    )?);
     let gate = Arc::new(Gate::new(vault, policy));
     let spec = ApiKeySpec {
         role: "owner".into(),
@@ -110,7 +125,7 @@ pub fn start(plan: &ApiPlan) -> Result<BenchServer> {
         .thread_keep_alive(Duration::from_secs(24 * 3600))
         .enable_all()
         .build()?;
-    let server = rt.block_on(Server::bind(config, gate, keys))?;
+    let server = rt.block_on(Server::bind(config, gate, keys, accounts))?;
     let addr = server.local_addr();
     let shutdown = server.shutdown_handle();
     let thread = std::thread::Builder::new()

@@ -2,6 +2,10 @@
 //! gate for the right to manage keys; creating, rotating and revoking also ask whether
 //! the caller may grant a key of that role and scope, so no key can mint a stronger one.
 //! A key's text appears in exactly one answer, the one that made it.
+//!
+//! A person (staff session) creating or rotating a key, or pulling the emergency
+//! switch, must have confirmed their password recently (403 `reauth_required`); API
+//! keys are machines without a password to confirm and are not asked.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -9,9 +13,10 @@ use axum::response::IntoResponse;
 use gembok_core::apikeys::{ApiKeySpec, IssuedKey};
 use gembok_core::{Action, Principal};
 
+use super::auth_session::require_recent_auth;
 use super::dto::{ApiKeyOut, CreateKeyBody, IssuedKeyOut, KeyListOut, RevokedOut, RotateBody};
 use crate::api_error::{ApiError, ErrorBody};
-use crate::extract::{Caller, Json, Path};
+use crate::extract::{Caller, Json, Path, StaffCaller};
 use crate::state::{blocking, now_ms, AppState};
 
 fn issued(k: &IssuedKey) -> IssuedKeyOut {
@@ -32,7 +37,7 @@ fn issued(k: &IssuedKey) -> IssuedKeyOut {
         (status = 201, description = "The new key, shown this once", body = IssuedKeyOut),
         (status = 400, description = "Malformed body", body = ErrorBody),
         (status = 401, description = "No valid credentials", body = ErrorBody),
-        (status = 403, description = "Not allowed to grant this key", body = ErrorBody),
+        (status = 403, description = "Not allowed to grant this key, or (staff session) no recent re-auth", body = ErrorBody),
         (status = 422, description = "Invalid role, expiry, address or restriction", body = ErrorBody),
     ),
     security(("bearer" = [])),
@@ -40,6 +45,7 @@ fn issued(k: &IssuedKey) -> IssuedKeyOut {
 pub(crate) async fn create(
     State(s): State<AppState>,
     Caller(p): Caller,
+    staff: Option<StaffCaller>,
     Json(body): Json<CreateKeyBody>,
 ) -> Result<impl IntoResponse, ApiError> {
     let key = blocking(move || {
@@ -49,6 +55,7 @@ pub(crate) async fn create(
             body.collections.as_deref(),
             body.purposes.as_deref(),
         )?;
+        require_recent_auth(&s, staff.as_ref())?;
         let spec = ApiKeySpec {
             role: body.role,
             collections: body.collections,
@@ -114,7 +121,7 @@ fn authorize_on_key(s: &AppState, p: &Principal, id: &str) -> Result<(), ApiErro
     responses(
         (status = 201, description = "The replacement key, shown this once", body = IssuedKeyOut),
         (status = 401, description = "No valid credentials", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 403, description = "Not allowed, or (staff session) no recent re-auth", body = ErrorBody),
         (status = 404, description = "No such key", body = ErrorBody),
         (status = 422, description = "Grace too long, or the key is revoked, expired or already rotated", body = ErrorBody),
     ),
@@ -123,11 +130,13 @@ fn authorize_on_key(s: &AppState, p: &Principal, id: &str) -> Result<(), ApiErro
 pub(crate) async fn rotate(
     State(s): State<AppState>,
     Caller(p): Caller,
+    staff: Option<StaffCaller>,
     Path(id): Path<String>,
     Json(body): Json<RotateBody>,
 ) -> Result<impl IntoResponse, ApiError> {
     let key = blocking(move || {
         authorize_on_key(&s, &p, &id)?;
+        require_recent_auth(&s, staff.as_ref())?;
         Ok(issued(&s.keys.rotate(
             &p.actor(None),
             &id,
@@ -174,16 +183,18 @@ pub(crate) async fn revoke(
     responses(
         (status = 200, description = "How many keys were revoked", body = RevokedOut),
         (status = 401, description = "No valid credentials", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 403, description = "Not allowed, or (staff session) no recent re-auth", body = ErrorBody),
     ),
     security(("bearer" = [])),
 )]
 pub(crate) async fn revoke_all(
     State(s): State<AppState>,
     Caller(p): Caller,
+    staff: Option<StaffCaller>,
 ) -> Result<axum::Json<RevokedOut>, ApiError> {
     let revoked = blocking(move || {
         s.gate.authorize(&p, Action::ManageKeys, None)?;
+        require_recent_auth(&s, staff.as_ref())?;
         Ok(s.keys.revoke_all(&p.actor(None), now_ms())?)
     })
     .await?;

@@ -1,6 +1,6 @@
-//! The API's routes: the public ones (`/healthz`, `/v1/openapi.json`) and the rest, all
-//! behind authentication; and the stack of layers around them (order explained in the
-//! crate doc).
+//! The API's routes: the public ones (`/healthz`, `/v1/openapi.json` and the three
+//! login steps) and the rest, all behind authentication; and the stack of layers around
+//! them (order explained in the crate doc).
 //!
 //! Every handler reaches the vault only through [`gembok_core::Gate`] methods, on a
 //! blocking thread.
@@ -9,11 +9,16 @@ pub(crate) mod alerts;
 pub(crate) mod apikeys;
 pub(crate) mod audit;
 pub(crate) mod audit_dto;
+pub(crate) mod auth;
+pub(crate) mod auth_session;
+pub(crate) mod credentials;
 pub(crate) mod dto;
+pub(crate) mod dto_auth;
 pub(crate) mod health;
 pub(crate) mod records;
 pub(crate) mod schema;
 pub(crate) mod search;
+pub(crate) mod users;
 
 use std::sync::Arc;
 
@@ -27,15 +32,26 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::api_error::ApiError;
 use crate::auth::require_key;
+use crate::middleware::login_limit::{limit_login_attempts, LoginLimit, LoginLimitLayer};
 use crate::middleware::ratelimit::{limit_by_ip, IpLimit};
 use crate::middleware::{errors, headers, trace, url_credentials};
 use crate::state::AppState;
 
-/// Paths that answer without credentials; everything else needs an API key.
-pub const PUBLIC_PATHS: [&str; 2] = ["/healthz", "/v1/openapi.json"];
+/// Paths that answer without credentials; everything else needs an API key or a staff
+/// session.
+pub const PUBLIC_PATHS: [&str; 5] = [
+    "/healthz",
+    "/v1/openapi.json",
+    "/v1/auth/login",
+    "/v1/auth/enrol",
+    "/v1/auth/2fa",
+];
+
+/// Largest body of the public login steps: an e-mail address, a password, a token.
+const LOGIN_BODY_BYTES: usize = 16 * 1024;
 
 /// The API router with its layers.
-pub(crate) fn api_router(state: AppState) -> Router {
+pub(crate) fn api_router(state: AppState, login_limit: Arc<LoginLimit>) -> Router {
     let protected = Router::new()
         .route(
             "/v1/collections/{collection}/records",
@@ -56,6 +72,18 @@ pub(crate) fn api_router(state: AppState) -> Router {
                 .delete(records::delete),
         )
         .route("/v1/collections/{collection}/search", post(search::search))
+        .route(
+            "/v1/collections/{collection}/records/{id}/fields/{field}/verify",
+            post(credentials::verify),
+        )
+        .route(
+            "/v1/collections/{collection}/records/{id}/fields/{field}/totp/enrol",
+            post(credentials::enrol),
+        )
+        .route(
+            "/v1/collections/{collection}/records/{id}/fields/{field}/unlock",
+            post(credentials::unlock),
+        )
         .route("/v1/schema", get(schema::get).put(schema::put))
         .route("/v1/api-keys", post(apikeys::create).get(apikeys::list))
         .route("/v1/api-keys/revoke-all", post(apikeys::revoke_all))
@@ -63,6 +91,23 @@ pub(crate) fn api_router(state: AppState) -> Router {
         .route("/v1/api-keys/{id}/revoke", post(apikeys::revoke))
         .route("/v1/audit", get(audit::query))
         .route("/v1/alerts", get(alerts::list))
+        .route("/v1/auth/logout", post(auth_session::logout))
+        .route("/v1/auth/me", get(auth_session::me))
+        .route("/v1/auth/logins", get(auth_session::logins))
+        .route("/v1/auth/reauth", post(auth_session::reauth))
+        .route("/v1/auth/password", post(auth_session::change_password))
+        .route("/v1/auth/2fa/enrol", post(auth_session::begin_totp))
+        .route("/v1/auth/2fa/disable", post(auth_session::disable_totp))
+        .route(
+            "/v1/auth/recovery-codes",
+            post(auth_session::recovery_codes),
+        )
+        .route("/v1/users", post(users::create).get(users::list))
+        .route("/v1/users/{id}/unlock", post(users::unlock))
+        .route(
+            "/v1/users/{id}/enrolment-token",
+            post(users::reissue_enrolment),
+        )
         // Unknown paths are behind authentication too: without a key nothing but the
         // public paths answers anything but 401.
         .fallback(|| async { ApiError::not_found() })
@@ -71,10 +116,23 @@ pub(crate) fn api_router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(state.limits.body_bytes))
         .layer(DefaultBodyLimit::disable())
         .layer(from_fn_with_state(state.clone(), require_key));
+    let login = Router::new()
+        .route(PUBLIC_PATHS[2], post(auth::login))
+        .route(PUBLIC_PATHS[3], post(auth::enrol))
+        .route(PUBLIC_PATHS[4], post(auth::second_factor))
+        .layer(RequestBodyLimitLayer::new(
+            LOGIN_BODY_BYTES.min(state.limits.body_bytes),
+        ))
+        .layer(DefaultBodyLimit::disable());
     let public = Router::new()
         .route(PUBLIC_PATHS[0], get(health::healthz))
-        .route(PUBLIC_PATHS[1], get(health::openapi_document));
+        .route(PUBLIC_PATHS[1], get(health::openapi_document))
+        .merge(login);
     let limits = Arc::clone(&state.limits);
+    let login_limit = LoginLimitLayer {
+        limit: login_limit,
+        metrics: Arc::clone(&state.metrics),
+    };
     let ip_limit = IpLimit {
         rate: Arc::clone(&state.rate),
         metrics: Arc::clone(&state.metrics),
@@ -85,6 +143,7 @@ pub(crate) fn api_router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             limits.request_timeout,
         ))
+        .layer(from_fn_with_state(login_limit, limit_login_attempts))
         .layer(from_fn_with_state(ip_limit, limit_by_ip))
         .layer(from_fn(url_credentials::refuse_credentials_in_url))
         .layer(from_fn_with_state(

@@ -10,6 +10,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use gembok_core::accounts::Accounts;
 use gembok_core::apikeys::ApiKeys;
 use gembok_core::Gate;
 use hyper_util::server::graceful::GracefulShutdown;
@@ -18,6 +19,7 @@ use tokio::sync::{watch, Semaphore};
 use tokio_rustls::TlsAcceptor;
 
 use crate::metrics::Metrics;
+use crate::middleware::login_limit::LoginLimit;
 use crate::middleware::ratelimit::RateLimits;
 use crate::state::AppState;
 use crate::{routes, tls, Limits, ServerConfig, ServerError, TlsSource};
@@ -30,6 +32,7 @@ pub struct Server {
     router: axum::Router,
     metrics: Arc<Metrics>,
     rate: Arc<RateLimits>,
+    login_limit: Arc<LoginLimit>,
     limits: Arc<Limits>,
     local_addr: SocketAddr,
     metrics_addr: Option<SocketAddr>,
@@ -60,11 +63,13 @@ async fn bind(addr: SocketAddr) -> Result<TcpListener, ServerError> {
 impl Server {
     /// Check the configuration, load the certificate and bind the listeners. Plain
     /// HTTP is refused on any address but loopback, and so is a metrics address that
-    /// is not loopback.
+    /// is not loopback. `keys` authenticates API keys, `accounts` staff sessions; both
+    /// must be over the gate's store.
     pub async fn bind(
         config: ServerConfig,
         gate: Arc<Gate>,
         keys: Arc<ApiKeys>,
+        accounts: Arc<Accounts>,
     ) -> Result<Self, ServerError> {
         let tls = match &config.tls {
             TlsSource::Pem { cert, key } => Some(TlsAcceptor::from(Arc::new(
@@ -97,13 +102,18 @@ impl Server {
         let limits = Arc::new(config.limits);
         let metrics = Arc::new(Metrics::default());
         let rate = Arc::new(RateLimits::new(&limits));
-        let router = routes::api_router(AppState {
-            gate,
-            keys,
-            limits: Arc::clone(&limits),
-            rate: Arc::clone(&rate),
-            metrics: Arc::clone(&metrics),
-        });
+        let login_limit = Arc::new(LoginLimit::new(limits.login_attempts_per_minute));
+        let router = routes::api_router(
+            AppState {
+                gate,
+                keys,
+                accounts,
+                limits: Arc::clone(&limits),
+                rate: Arc::clone(&rate),
+                metrics: Arc::clone(&metrics),
+            },
+            Arc::clone(&login_limit),
+        );
         let (stop, _) = watch::channel(false);
         Ok(Server {
             listener,
@@ -112,6 +122,7 @@ impl Server {
             router,
             metrics,
             rate,
+            login_limit,
             limits,
             local_addr,
             metrics_addr,
@@ -146,11 +157,13 @@ impl Server {
             stop.send_replace(true);
         });
         let rate = Arc::clone(&self.rate);
+        let login_limit = Arc::clone(&self.login_limit);
         let sweeper = tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(60));
             loop {
                 tick.tick().await;
                 rate.forget_idle();
+                login_limit.forget_idle();
             }
         });
         let metrics_task = self.metrics_listener.map(|l| {

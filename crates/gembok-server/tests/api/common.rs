@@ -1,9 +1,11 @@
-//! `spawn_app`: a vault, a key service, the server and a client, all real.
+//! `spawn_app`: a vault, a key service, an account service, the server and a client,
+//! all real.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use gembok_core::accounts::{Accounts, AccountsConfig};
 use gembok_core::apikeys::{ApiKeySpec, ApiKeys};
 use gembok_core::{Gate, Policy, Vault, DEFAULT_SCHEMA};
 use gembok_crypto::MasterKey;
@@ -24,6 +26,7 @@ pub struct App {
     pub owner_key: String,
     pub owner_key_id: String,
     pub keys: Arc<ApiKeys>,
+    pub accounts: Arc<Accounts>,
     pub vault: Arc<Vault>,
     pub cert: PathBuf,
     pub metrics_addr: Option<SocketAddr>,
@@ -84,20 +87,47 @@ pub async fn spawn_app() -> App {
     spawn_app_with(Limits::default()).await
 }
 
-/// A fresh vault on SQLite in `dir`, its gate and its key service.
-pub fn build_vault(dir: &std::path::Path) -> (Arc<Vault>, Arc<Gate>, Arc<ApiKeys>) {
+/// The vault, its gate, its key service and its account service.
+pub type Services = (Arc<Vault>, Arc<Gate>, Arc<ApiKeys>, Arc<Accounts>);
+
+/// A fresh vault on SQLite in `dir`, its gate, its key service and its account service
+/// (default settings).
+pub fn build_vault(dir: &std::path::Path) -> Services {
+    build_vault_with(dir, AccountsConfig::default())
+}
+
+/// [`build_vault`] with account settings of the test's choosing.
+pub fn build_vault_with(dir: &std::path::Path, accounts: AccountsConfig) -> Services {
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.join("vault.db")).unwrap());
-    let master = MasterKey::generate().unwrap();
+    // A key file, read twice: the vault keeps its master key, the account service wraps
+    // its own key with the same one.
+    let key_path = dir.join("master.key");
+    let master = MasterKey::create_file(&key_path).unwrap();
     let vault = Arc::new(Vault::initialize(Arc::clone(&store), master, DEFAULT_SCHEMA).unwrap());
     let policy = Arc::new(Policy::builtin());
     let gate = Arc::new(Gate::new(Arc::clone(&vault), Arc::clone(&policy)));
+    let accounts = Arc::new(
+        Accounts::open(
+            Arc::clone(&store),
+            &MasterKey::load_file(&key_path).unwrap(),
+            Arc::clone(vault.audit()),
+            Arc::clone(&policy),
+            accounts,
+        )
+        .unwrap(),
+    );
     let keys = Arc::new(ApiKeys::new(store, policy));
-    (vault, gate, keys)
+    (vault, gate, keys, accounts)
 }
 
 pub async fn spawn_app_with(limits: Limits) -> App {
+    spawn_app_full(limits, AccountsConfig::default()).await
+}
+
+/// An app with the given server limits and account settings.
+pub async fn spawn_app_full(limits: Limits, accounts: AccountsConfig) -> App {
     let dir = tempfile::tempdir().unwrap();
-    let (vault, gate, keys) = build_vault(dir.path());
+    let (vault, gate, keys, accounts) = build_vault_with(dir.path(), accounts);
     let owner = keys
         .create(&gembok_core::Actor::system(), &spec("owner"), now_ms())
         .unwrap();
@@ -113,7 +143,9 @@ pub async fn spawn_app_with(limits: Limits) -> App {
         metrics_listen: Some("127.0.0.1:0".parse().unwrap()),
         limits,
     };
-    let server = Server::bind(config, gate, Arc::clone(&keys)).await.unwrap();
+    let server = Server::bind(config, gate, Arc::clone(&keys), Arc::clone(&accounts))
+        .await
+        .unwrap();
     let addr = server.local_addr();
     let metrics_addr = server.metrics_addr();
     let shutdown = server.shutdown_handle();
@@ -125,6 +157,7 @@ pub async fn spawn_app_with(limits: Limits) -> App {
         owner_key,
         owner_key_id,
         keys,
+        accounts,
         vault,
         cert,
         metrics_addr,

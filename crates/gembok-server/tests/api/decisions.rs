@@ -15,8 +15,10 @@ use crate::common::*;
 const ROLES: [&str; 6] = ["owner", "admin", "dpo", "support", "analyst", "app"];
 
 /// (method, path template, status per role in `ROLES` order). Records are customers,
-/// reads are for the purpose `service`.
-const TABLE: [(&str, &str, [u16; 6]); 19] = [
+/// reads are for the purpose `service`. Callers here hold API keys: the login steps
+/// ignore them (and refuse the made-up credentials sent), the session routes refuse
+/// them with 403 `session_required`.
+const TABLE: [(&str, &str, [u16; 6]); 37] = [
     ("GET", "/healthz", [200, 200, 200, 200, 200, 200]),
     ("GET", "/v1/openapi.json", [200, 200, 200, 200, 200, 200]),
     ("GET", "/v1/schema", [200, 200, 200, 200, 200, 200]),
@@ -61,6 +63,23 @@ const TABLE: [(&str, &str, [u16; 6]); 19] = [
         [204, 204, 204, 403, 403, 204],
     ),
     ("PUT", "/v1/schema", [200, 200, 403, 403, 403, 403]),
+    // `name` is no credential field: who may verify or enrol learns that (422); the
+    // others are refused first.
+    (
+        "POST",
+        "/v1/collections/{collection}/records/{id}/fields/{field}/verify",
+        [422, 422, 403, 422, 403, 422],
+    ),
+    (
+        "POST",
+        "/v1/collections/{collection}/records/{id}/fields/{field}/totp/enrol",
+        [422, 422, 403, 422, 403, 422],
+    ),
+    (
+        "POST",
+        "/v1/collections/{collection}/records/{id}/fields/{field}/unlock",
+        [422, 422, 403, 403, 403, 403],
+    ),
     ("GET", "/v1/api-keys", [200, 200, 403, 403, 403, 403]),
     ("POST", "/v1/api-keys", [201, 201, 403, 403, 403, 403]),
     (
@@ -75,6 +94,29 @@ const TABLE: [(&str, &str, [u16; 6]); 19] = [
     ),
     ("GET", "/v1/audit", [200, 200, 200, 403, 403, 403]),
     ("GET", "/v1/alerts", [200, 200, 200, 403, 403, 403]),
+    ("POST", "/v1/auth/login", [401; 6]),
+    ("POST", "/v1/auth/enrol", [401; 6]),
+    ("POST", "/v1/auth/2fa", [401; 6]),
+    ("POST", "/v1/auth/logout", [403; 6]),
+    ("GET", "/v1/auth/me", [403; 6]),
+    ("GET", "/v1/auth/logins", [403; 6]),
+    ("POST", "/v1/auth/reauth", [403; 6]),
+    ("POST", "/v1/auth/password", [403; 6]),
+    ("POST", "/v1/auth/2fa/enrol", [403; 6]),
+    ("POST", "/v1/auth/2fa/disable", [403; 6]),
+    ("POST", "/v1/auth/recovery-codes", [403; 6]),
+    ("GET", "/v1/users", [200, 200, 403, 403, 403, 403]),
+    ("POST", "/v1/users", [201, 201, 403, 403, 403, 403]),
+    (
+        "POST",
+        "/v1/users/{id}/unlock",
+        [204, 204, 403, 403, 403, 403],
+    ),
+    (
+        "POST",
+        "/v1/users/{id}/enrolment-token",
+        [200, 200, 403, 403, 403, 403],
+    ),
     // Last: it revokes the caller's key too.
     (
         "POST",
@@ -83,7 +125,14 @@ const TABLE: [(&str, &str, [u16; 6]); 19] = [
     ),
 ];
 
-const PUBLIC: [&str; 2] = ["/healthz", "/v1/openapi.json"];
+/// Public paths give everyone, with or without a key, the same answer.
+const PUBLIC: [&str; 5] = [
+    "/healthz",
+    "/v1/openapi.json",
+    "/v1/auth/login",
+    "/v1/auth/enrol",
+    "/v1/auth/2fa",
+];
 
 fn documented_operations() -> BTreeSet<(String, String)> {
     let doc: Value = serde_json::from_str(&gembok_server::openapi_json()).unwrap();
@@ -122,6 +171,8 @@ struct Fixture {
     delete_id: String,
     rotate_key: String,
     revoke_key: String,
+    /// A staff account that has not enrolled yet.
+    account_id: String,
 }
 
 async fn fixture(app: &App) -> Fixture {
@@ -140,11 +191,24 @@ async fn fixture(app: &App) -> Fixture {
         delete_id,
         rotate_key: victim(()),
         revoke_key: victim(()),
+        account_id: app
+            .accounts
+            .create(
+                &Actor::system(),
+                "pending@example.co.id",
+                "support",
+                now_ms(),
+            )
+            .unwrap()
+            .info
+            .id
+            .to_string(),
     }
 }
 
 fn concrete(method: &str, template: &str, f: &Fixture) -> String {
     let id = match (method, template.starts_with("/v1/api-keys")) {
+        _ if template.starts_with("/v1/users/") => &f.account_id,
         ("POST", true) if template.ends_with("/rotate") => &f.rotate_key,
         ("POST", true) => &f.revoke_key,
         ("DELETE", _) => &f.delete_id,
@@ -153,6 +217,7 @@ fn concrete(method: &str, template: &str, f: &Fixture) -> String {
     template
         .replace("{collection}", "customers")
         .replace("{id}", id)
+        .replace("{field}", "name")
 }
 
 fn body(method: &str, template: &str, f: &Fixture) -> Option<Value> {
@@ -167,6 +232,11 @@ fn body(method: &str, template: &str, f: &Fixture) -> Option<Value> {
         ("PUT", "/v1/schema") => json!({"document": DEFAULT_SCHEMA}),
         ("POST", "/v1/api-keys") => json!({"role": "analyst", "expires_in_days": 1}),
         ("POST", "/v1/api-keys/{id}/rotate") => json!({"grace_hours": 1}),
+        ("POST", "/v1/auth/login") => json!({"email": "nobody@example.co.id", "password": "x"}),
+        ("POST", "/v1/auth/enrol") => json!({"token": "gbs_made-up", "password": "x"}),
+        ("POST", "/v1/auth/2fa") => json!({"challenge": "gbs_made-up", "code": "123456"}),
+        ("POST", "/v1/users") => json!({"email": "new@example.co.id", "role": "support"}),
+        ("POST", t) if t.ends_with("/verify") => json!({"value": "a guess"}),
         _ => return None,
     };
     Some(b)
@@ -180,7 +250,7 @@ async fn run(role: Option<&str>) {
     for (method, template, statuses) in TABLE {
         let expected = match role {
             Some(r) => statuses[ROLES.iter().position(|x| *x == r).unwrap()],
-            None if PUBLIC.contains(&template) => 200,
+            None if PUBLIC.contains(&template) => statuses[0],
             None => 401,
         };
         let path = concrete(method, template, &f);

@@ -5,7 +5,11 @@
 mod admin;
 mod audit;
 mod audit_log;
+mod auth;
+mod auth_limits;
+mod auth_support;
 mod common;
+mod credentials;
 mod decisions;
 mod headers;
 mod input;
@@ -16,3 +20,4 @@ mod masking;
 mod openapi;
 mod records;
 mod tls;
+mod users;

@@ -172,13 +172,18 @@ async fn plain_http_on_the_tls_port_gets_no_answer() {
 #[tokio::test]
 async fn insecure_http_only_on_loopback_and_metrics_only_on_loopback() {
     let dir = tempfile::tempdir().unwrap();
-    let (_, gate, keys) = build_vault(dir.path());
+    let (_, gate, keys, accounts) = build_vault(dir.path());
     for listen in ["0.0.0.0:0", "[::]:0"] {
         let config = ServerConfig::new(listen.parse().unwrap(), TlsSource::InsecureHttp);
-        let err = Server::bind(config, Arc::clone(&gate), Arc::clone(&keys))
-            .await
-            .err()
-            .expect("plain HTTP off loopback must be refused");
+        let err = Server::bind(
+            config,
+            Arc::clone(&gate),
+            Arc::clone(&keys),
+            Arc::clone(&accounts),
+        )
+        .await
+        .err()
+        .expect("plain HTTP off loopback must be refused");
         assert!(matches!(err, ServerError::InsecureNotLoopback(_)), "{err}");
     }
 
@@ -186,10 +191,15 @@ async fn insecure_http_only_on_loopback_and_metrics_only_on_loopback() {
     let mut config =
         ServerConfig::new("127.0.0.1:0".parse().unwrap(), TlsSource::Pem { cert, key });
     config.metrics_listen = Some("0.0.0.0:0".parse().unwrap());
-    let err = Server::bind(config, Arc::clone(&gate), Arc::clone(&keys))
-        .await
-        .err()
-        .expect("metrics off loopback must be refused");
+    let err = Server::bind(
+        config,
+        Arc::clone(&gate),
+        Arc::clone(&keys),
+        Arc::clone(&accounts),
+    )
+    .await
+    .err()
+    .expect("metrics off loopback must be refused");
     assert!(matches!(err, ServerError::MetricsNotLoopback(_)), "{err}");
 
     // On loopback, plain HTTP works (for development).
@@ -197,7 +207,7 @@ async fn insecure_http_only_on_loopback_and_metrics_only_on_loopback() {
         limits: Limits::default(),
         ..ServerConfig::new("127.0.0.1:0".parse().unwrap(), TlsSource::InsecureHttp)
     };
-    let server = Server::bind(config, gate, keys).await.unwrap();
+    let server = Server::bind(config, gate, keys, accounts).await.unwrap();
     assert!(!server.is_tls());
     let addr = server.local_addr();
     let handle = server.shutdown_handle();
