@@ -51,6 +51,10 @@ pub enum Command {
         /// Where to create the master key file (default: master.key in the data directory).
         #[arg(long)]
         key_file: Option<PathBuf>,
+        /// Also create the owner's staff account for this e-mail address and print its
+        /// one-time enrolment token.
+        #[arg(long, value_name = "EMAIL")]
+        owner: Option<String>,
     },
     /// Store records: one JSON object, a JSON array, `@file.jsonl` or `-` for JSON lines on stdin.
     Put {
@@ -95,6 +99,13 @@ pub enum Command {
         #[command(subcommand)]
         command: SchemaCommand,
     },
+    /// Encrypted, signed backups: make, verify, list and rehearse restores.
+    Backup {
+        #[command(subcommand)]
+        command: crate::commands::backup::BackupCommand,
+    },
+    /// Restore a backup into a new data directory.
+    Restore(crate::commands::backup::RestoreArgs),
     /// Rotate keys.
     Keys {
         #[command(subcommand)]
@@ -127,6 +138,11 @@ pub enum Command {
     Apikey {
         #[command(subcommand)]
         command: ApiKeyCommand,
+    },
+    /// Manage staff accounts (people who log in; 2FA for owner, admin and dpo).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
     },
     /// A guided tour on generated customers in a throw-away vault.
     Demo {
@@ -194,6 +210,9 @@ pub enum KeysCommand {
         #[arg(long)]
         new_key_file: PathBuf,
     },
+    /// The master key recovery kit (export-recovery, import-recovery).
+    #[command(flatten)]
+    Recovery(crate::commands::recovery::RecoveryCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -232,6 +251,24 @@ pub enum ApiKeyCommand {
     Revoke { id: String },
     /// Revoke every key: the emergency switch after a leak.
     RevokeAll,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an account; its one-time enrolment token is shown once.
+    Add {
+        /// The person's e-mail address (their login name).
+        email: String,
+        /// Role: owner, admin, dpo, support, analyst, or a custom role.
+        #[arg(long)]
+        role: String,
+    },
+    /// List accounts: id, e-mail, role, status, 2FA, locked (never a secret).
+    List,
+    /// Lift a lockout after too many failed attempts.
+    Unlock { id: String },
+    /// Issue a new enrolment token for an account that has not enrolled yet.
+    EnrolmentToken { id: String },
 }
 
 #[derive(Subcommand, Debug)]

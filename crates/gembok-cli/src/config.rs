@@ -1,8 +1,11 @@
 //! `gembok.toml`, the settings of one vault directory: the master key file, the audit
-//! log (`[audit]`), the monitoring rules (`[monitor]`) and where alerts go (`[notify]`).
+//! log (`[audit]`), the monitoring rules (`[monitor]`), where alerts go (`[notify]`) and
+//! the staff accounts (`[accounts]`: names shown in authenticator apps and refused in
+//! passwords, session timeouts).
 //!
 //! Every command reads the same file, so the CLI and the server it starts keep one
-//! set of audit settings. Misspelt keys in `[audit]`, `[monitor]` and `[notify]` are
+//! set of audit settings. Misspelt keys in `[audit]`, `[monitor]`, `[notify]` and
+//! `[accounts]` are
 //! refused rather than silently left at their defaults: a typo must not turn off an
 //! external checkpoint copy or an alert. Messages name the key and the line, never a
 //! value (a notify section may sit next to a secret pasted by mistake).
@@ -11,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{anyhow, bail, Result};
+use gembok_core::accounts::AccountsConfig;
 use gembok_core::audit::FileSink;
 use gembok_core::{AuditConfig, MonitorConfig};
 use gembok_notify::NotifyConfig;
@@ -23,6 +27,65 @@ struct Document {
     #[serde(default)]
     audit: AuditSection,
     monitor: Option<toml::Table>,
+    #[serde(default)]
+    accounts: AccountsSection,
+}
+
+/// `[accounts]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccountsSection {
+    business_name: Option<String>,
+    issuer: Option<String>,
+    #[serde(default = "default_idle")]
+    session_idle_minutes: u32,
+    #[serde(default = "default_absolute")]
+    session_absolute_hours: u32,
+}
+
+fn default_idle() -> u32 {
+    30
+}
+
+fn default_absolute() -> u32 {
+    12
+}
+
+impl Default for AccountsSection {
+    fn default() -> Self {
+        AccountsSection {
+            business_name: None,
+            issuer: None,
+            session_idle_minutes: default_idle(),
+            session_absolute_hours: default_absolute(),
+        }
+    }
+}
+
+/// The staff-account settings in force.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountsSettings {
+    /// The business's name: shown in authenticator apps (unless `issuer` says otherwise)
+    /// and refused inside passwords.
+    pub business_name: Option<String>,
+    /// The issuer authenticator apps show (default: the business name, else "Gembok").
+    pub issuer: Option<String>,
+    pub session_idle_minutes: u32,
+    pub session_absolute_hours: u32,
+}
+
+impl AccountsSettings {
+    /// The core's settings; everything not named here keeps the core's default.
+    pub fn to_config(&self) -> AccountsConfig {
+        let mut c = AccountsConfig::default();
+        if let Some(issuer) = self.issuer.as_ref().or(self.business_name.as_ref()) {
+            c.issuer = issuer.clone();
+        }
+        c.business_name = self.business_name.clone();
+        c.session.idle_ms = i64::from(self.session_idle_minutes) * 60_000;
+        c.session.absolute_ms = i64::from(self.session_absolute_hours) * 3_600_000;
+        c
+    }
 }
 
 /// `[audit]`.
@@ -100,6 +163,7 @@ pub struct Settings {
     pub audit: AuditSettings,
     pub monitor: MonitorConfig,
     pub notify: NotifyConfig,
+    pub accounts: AccountsSettings,
 }
 
 impl Settings {
@@ -115,6 +179,20 @@ impl Settings {
         }
         if a.retention_days == 0 {
             bail!("gembok.toml: [audit] retention_days must be at least 1");
+        }
+        let acc = doc.accounts;
+        if acc.session_idle_minutes == 0 || acc.session_idle_minutes > 24 * 60 {
+            bail!("gembok.toml: [accounts] session_idle_minutes must be 1 to 1440");
+        }
+        if acc.session_absolute_hours == 0 || acc.session_absolute_hours > 24 * 30 {
+            bail!("gembok.toml: [accounts] session_absolute_hours must be 1 to 720");
+        }
+        if i64::from(acc.session_idle_minutes) > i64::from(acc.session_absolute_hours) * 60 {
+            bail!("gembok.toml: [accounts] session_idle_minutes exceeds session_absolute_hours");
+        }
+        let blank = |v: &Option<String>| v.as_deref().is_some_and(|t| t.trim().is_empty());
+        if blank(&acc.business_name) || blank(&acc.issuer) {
+            bail!("gembok.toml: [accounts] business_name and issuer must not be empty");
         }
         let resolve = |p: PathBuf| if p.is_absolute() { p } else { root.join(p) };
         let monitor_text = match &doc.monitor {
@@ -139,6 +217,12 @@ impl Settings {
             },
             monitor,
             notify,
+            accounts: AccountsSettings {
+                business_name: acc.business_name.map(|t| t.trim().to_owned()),
+                issuer: acc.issuer.map(|t| t.trim().to_owned()),
+                session_idle_minutes: acc.session_idle_minutes,
+                session_absolute_hours: acc.session_absolute_hours,
+            },
         })
     }
 
@@ -180,6 +264,13 @@ pub fn template(key_line: &str) -> String {
 # [monitor.bulk_read]
 # records = 200
 # minutes = 10
+
+# Staff accounts (gembok user add, the web login). Defaults shown.
+# [accounts]
+# business_name = "Toko Contoh"    # shown in authenticator apps; refused inside passwords
+# issuer = "Toko Contoh"           # the name authenticator apps show (default: business_name)
+# session_idle_minutes = 30        # a session ends after this long without use
+# session_absolute_hours = 12      # ... and this long after login, whatever happens
 
 # Where alerts go. Secrets are read from the environment variables named here.
 # [[notify.webhook]]
@@ -234,6 +325,48 @@ mod tests {
         assert_eq!(s.monitor.denials.count, 10);
         assert!(s.has_notify_channels());
         assert!(s.audit.checkpoint_webhook);
+    }
+
+    #[test]
+    fn accounts_settings_map_to_the_core_config() {
+        let s = Settings::parse("", Path::new("/v")).unwrap();
+        let c = s.accounts.to_config();
+        assert_eq!(c.session.idle_ms, 30 * 60_000);
+        assert_eq!(c.session.absolute_ms, 12 * 3_600_000);
+        assert_eq!(c.issuer, AccountsConfig::default().issuer);
+        assert_eq!(c.business_name, None);
+
+        let text = "[accounts]\nbusiness_name = \"Toko Sinar\"\nsession_idle_minutes = 15\nsession_absolute_hours = 8\n";
+        let c = Settings::parse(text, Path::new("/v"))
+            .unwrap()
+            .accounts
+            .to_config();
+        assert_eq!(c.business_name.as_deref(), Some("Toko Sinar"));
+        assert_eq!(c.issuer, "Toko Sinar");
+        assert_eq!(c.session.idle_ms, 15 * 60_000);
+        assert_eq!(c.session.absolute_ms, 8 * 3_600_000);
+        let c = Settings::parse(
+            "[accounts]\nbusiness_name = \"Toko Sinar\"\nissuer = \"Sinar Admin\"\n",
+            Path::new("/v"),
+        )
+        .unwrap()
+        .accounts
+        .to_config();
+        assert_eq!(c.issuer, "Sinar Admin");
+
+        for bad in [
+            "[accounts]\nsession_idle_minute = 5\n",
+            "[accounts]\nsession_idle_minutes = 0\n",
+            "[accounts]\nsession_absolute_hours = 0\n",
+            "[accounts]\nsession_idle_minutes = 120\nsession_absolute_hours = 1\n",
+            "[accounts]\nbusiness_name = \" \"\n",
+        ] {
+            let e = format!("{:#}", Settings::parse(bad, Path::new("/v")).unwrap_err());
+            assert!(
+                e.contains("session_idle_minute") || e.contains("[accounts]"),
+                "{bad}: {e}"
+            );
+        }
     }
 
     #[test]

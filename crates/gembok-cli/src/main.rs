@@ -3,6 +3,7 @@
 //! 5 integrity failure). All the work happens in the library crates.
 #![forbid(unsafe_code)]
 
+mod account_notices;
 mod cli;
 mod commands;
 mod config;

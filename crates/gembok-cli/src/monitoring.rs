@@ -58,6 +58,7 @@ fn title(rule: &str) -> &'static str {
         "failed_logins" => "Gembok: many failed logins / banyak percobaan masuk gagal",
         "export" => "Gembok: personal data exported / data pribadi diekspor",
         "new_admin" => "Gembok: new owner or admin / pemilik atau admin baru",
+        "api_key_created" => "Gembok: new API key / kunci API baru",
         "verify_failed" => "Gembok: audit log verification failed / verifikasi log audit gagal",
         "audit_unavailable" => "Gembok: audit log unavailable / log audit tidak tersedia",
         _ => "Gembok alert / peringatan Gembok",

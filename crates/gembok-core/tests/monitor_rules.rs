@@ -71,7 +71,7 @@ impl Fixture {
     }
 
     /// A day of ordinary work: two people reading a few customers each, a denial or
-    /// two, a mistyped key, an app key created.
+    /// two, a mistyped key. (A new API key is always worth an alert: `api_key_created`.)
     fn normal_day(&self) {
         for who in ["key_ani", "key_budi"] {
             for i in 0..30 {
@@ -88,9 +88,6 @@ impl Fixture {
         self.feed(
             AuditEvent::new(&actor("anonymous"), "auth.failed", DAY)
                 .outcome(Outcome::Failed, Some("unknown_key")),
-        );
-        self.feed(
-            AuditEvent::new(&actor("key_owner"), "apikey.create", DAY).code("key:key_x role:app"),
         );
         self.feed(AuditEvent::new(&actor("local:ops"), "audit.verify", DAY));
     }
@@ -154,8 +151,8 @@ fn each_rule_fires_once_for_its_pattern() {
                     .code("key:key_a role:admin"),
             );
             f.feed(
-                AuditEvent::new(&actor("key_owner"), "apikey.create", DAY + MIN)
-                    .code("key:key_b role:admin"),
+                AuditEvent::new(&actor("key_owner"), "user.create", DAY + MIN)
+                    .code("account:usr_00000000000000b0 role:admin"),
             );
         }),
         ("verify_failed", |f| {

@@ -50,4 +50,10 @@ pub enum NotifyError {
     /// The background worker has stopped; the notification was dropped.
     #[error("notification worker has stopped; notification dropped")]
     WorkerStopped,
+    /// An extra e-mail recipient is not one plain address (the address is not repeated).
+    #[error("the e-mail recipient is not a valid address")]
+    InvalidRecipient,
+    /// A notification for one person was asked for, but no e-mail channel is configured.
+    #[error("no e-mail channel is configured ([notify.smtp])")]
+    NoEmailChannel,
 }

@@ -14,7 +14,9 @@
 //!   redirects. Receivers check them with [`verify_webhook_signature`].
 //! - E-mail requires TLS: implicit TLS, or STARTTLS that the server must offer. A server
 //!   without STARTTLS is refused ([`NotifyError::StartTlsUnavailable`]) before any
-//!   envelope, credential or message is sent.
+//!   envelope, credential or message is sent. A notice for one person (their own new
+//!   login, their lockout) goes by e-mail alone to that [`Recipient`]
+//!   ([`NotifyHandle::send_to`]), whose address never reaches a webhook or a log.
 //! - Secrets ([`Secret`]) redact their `Debug` and zeroize on drop; configuration names
 //!   the environment variables that hold them rather than holding them.
 //! - Errors and [`DeliveryOutcome`]s never contain secrets or webhook URLs (which often
@@ -26,6 +28,7 @@ mod config;
 mod error;
 mod notification;
 mod notifier;
+mod recipient;
 mod secret;
 mod smtp;
 mod tls;
@@ -35,6 +38,7 @@ pub use config::{NotifyConfig, SmtpSection, WebhookSection};
 pub use error::NotifyError;
 pub use notification::Notification;
 pub use notifier::{Channel, DeliveryOutcome, Notifier, NotifyHandle, DEFAULT_QUEUE_CAPACITY};
+pub use recipient::Recipient;
 pub use secret::Secret;
 pub use smtp::{SmtpChannel, SmtpConfig, SmtpCredentials, SmtpTls};
 pub use webhook::{

@@ -3,12 +3,16 @@
 //! ([`Notifier::spawn`], [`NotifyHandle::send`]) so the server and the audit monitor never
 //! wait on a slow receiver. When the queue is full, notifications are dropped and counted
 //! rather than blocking the caller or growing memory without bound.
+//!
+//! A notification for one person ([`Notifier::deliver_to`], [`NotifyHandle::send_to`])
+//! goes only to the e-mail channels, addressed to that person alone; webhooks never see
+//! it, so the address cannot leak into a webhook body, and logs name its kind and id only.
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use tokio::sync::mpsc;
 
-use crate::{Notification, NotifyError, SmtpChannel, WebhookChannel};
+use crate::{Notification, NotifyError, Recipient, SmtpChannel, WebhookChannel};
 
 /// Queue capacity of [`Notifier::spawn`].
 pub const DEFAULT_QUEUE_CAPACITY: usize = 256;
@@ -82,6 +86,34 @@ impl Notifier {
         &self.channels
     }
 
+    /// Whether an e-mail channel is configured (so [`Notifier::deliver_to`] can send).
+    pub fn has_email(&self) -> bool {
+        self.channels.iter().any(|c| matches!(c, Channel::Smtp(_)))
+    }
+
+    /// Delivers `n` by e-mail to `recipient` alone, over every e-mail channel (webhooks
+    /// are skipped), and reports each channel's outcome; no e-mail channel gives
+    /// [`NotifyError::NoEmailChannel`].
+    pub async fn deliver_to(
+        &self,
+        n: &Notification,
+        recipient: &Recipient,
+    ) -> Result<Vec<DeliveryOutcome>, NotifyError> {
+        if !self.has_email() {
+            return Err(NotifyError::NoEmailChannel);
+        }
+        let futures = self.channels.iter().filter_map(|c| match c {
+            Channel::Smtp(smtp) => Some(async move {
+                DeliveryOutcome {
+                    channel: smtp.label().to_owned(),
+                    result: smtp.deliver_to(n, recipient).await,
+                }
+            }),
+            Channel::Webhook(_) => None,
+        });
+        Ok(join_all(futures).await)
+    }
+
     /// Delivers `n` to every channel concurrently and reports each channel's outcome, in
     /// channel order. One channel failing does not stop the others.
     pub async fn deliver(&self, n: &Notification) -> Vec<DeliveryOutcome> {
@@ -99,12 +131,22 @@ impl Notifier {
     /// handle that feeds it. The worker delivers queued notifications one after another,
     /// logs failed channels with `tracing`, and stops when every handle has been dropped.
     pub fn spawn(self) -> NotifyHandle {
-        let (tx, mut rx) = mpsc::channel::<Notification>(self.queue_capacity);
+        let (tx, mut rx) = mpsc::channel::<Job>(self.queue_capacity);
         let stats = Arc::new(Stats::default());
         let worker_stats = Arc::clone(&stats);
+        let has_email = self.has_email();
         tokio::spawn(async move {
-            while let Some(n) = rx.recv().await {
-                let outcomes = self.deliver(&n).await;
+            while let Some(job) = rx.recv().await {
+                let (n, outcomes) = match job {
+                    Job::All(n) => {
+                        let outcomes = self.deliver(&n).await;
+                        (n, outcomes)
+                    }
+                    Job::To(n, recipient) => {
+                        let outcomes = self.deliver_to(&n, &recipient).await.unwrap_or_default();
+                        (n, outcomes)
+                    }
+                };
                 let mut all_ok = true;
                 for o in &outcomes {
                     if let Err(e) = &o.result {
@@ -121,8 +163,21 @@ impl Notifier {
                 counter.fetch_add(1, Ordering::Relaxed);
             }
         });
-        NotifyHandle { tx, stats }
+        NotifyHandle {
+            tx,
+            stats,
+            has_email,
+        }
     }
+}
+
+/// What the background worker delivers.
+#[derive(Debug)]
+enum Job {
+    /// To every channel.
+    All(Notification),
+    /// By e-mail to one person only.
+    To(Notification, Recipient),
 }
 
 /// Polls the futures together, keeping their order (a tiny `join_all`, to avoid a
@@ -163,8 +218,9 @@ struct Stats {
 /// Feeds a background [`Notifier`]. Cheap to clone; [`NotifyHandle::send`] never blocks.
 #[derive(Debug, Clone)]
 pub struct NotifyHandle {
-    tx: mpsc::Sender<Notification>,
+    tx: mpsc::Sender<Job>,
     stats: Arc<Stats>,
+    has_email: bool,
 }
 
 impl NotifyHandle {
@@ -172,7 +228,26 @@ impl NotifyHandle {
     /// the worker is gone ([`NotifyError::WorkerStopped`]) the notification is dropped and
     /// counted in [`NotifyHandle::dropped`]; callers may ignore the result.
     pub fn send(&self, n: Notification) -> Result<(), NotifyError> {
-        self.tx.try_send(n).map_err(|e| {
+        self.queue(Job::All(n))
+    }
+
+    /// Queues `n` for e-mail to `recipient` alone (see [`Notifier::deliver_to`]), without
+    /// waiting. Refused with [`NotifyError::NoEmailChannel`] when no e-mail channel is
+    /// configured; otherwise as [`NotifyHandle::send`].
+    pub fn send_to(&self, n: Notification, recipient: Recipient) -> Result<(), NotifyError> {
+        if !self.has_email {
+            return Err(NotifyError::NoEmailChannel);
+        }
+        self.queue(Job::To(n, recipient))
+    }
+
+    /// Whether the notifier behind this handle has an e-mail channel.
+    pub fn has_email(&self) -> bool {
+        self.has_email
+    }
+
+    fn queue(&self, job: Job) -> Result<(), NotifyError> {
+        self.tx.try_send(job).map_err(|e| {
             self.stats.dropped.fetch_add(1, Ordering::Relaxed);
             match e {
                 mpsc::error::TrySendError::Full(_) => NotifyError::QueueFull,

@@ -10,7 +10,7 @@ use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::Deserialize;
 
-use crate::{Notification, NotifyError, Secret};
+use crate::{Notification, NotifyError, Recipient, Secret};
 
 /// How the SMTP connection is secured. There is no plain-text mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -158,12 +158,28 @@ impl SmtpChannel {
         Ok(1)
     }
 
+    /// Sends `n` as one e-mail to `recipient` alone (not to the configured recipients),
+    /// over the same TLS-only transport; returns the number of attempts (1).
+    pub async fn deliver_to(
+        &self,
+        n: &Notification,
+        recipient: &Recipient,
+    ) -> Result<u32, NotifyError> {
+        let message = self.compose_for(n, std::slice::from_ref(recipient.mailbox()))?;
+        self.transport.send(message).await.map_err(map_smtp_error)?;
+        Ok(1)
+    }
+
     fn compose(&self, n: &Notification) -> Result<Message, NotifyError> {
+        self.compose_for(n, &self.to)
+    }
+
+    fn compose_for(&self, n: &Notification, to: &[Mailbox]) -> Result<Message, NotifyError> {
         let mut builder = Message::builder()
             .from(self.from.clone())
             .subject(format!("[Gembok] {}", one_line(&n.title)))
             .header(ContentType::TEXT_PLAIN);
-        for to in &self.to {
+        for to in to {
             builder = builder.to(to.clone());
         }
         builder

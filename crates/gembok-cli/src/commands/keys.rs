@@ -68,6 +68,8 @@ pub fn run(dir: &VaultDir, out: OutputFormat, command: KeysCommand) -> Result<()
                 },
             );
         }
+        // Routed to `recovery` before the vault is opened; kept here for completeness.
+        KeysCommand::Recovery(command) => super::recovery::run(dir, out, command)?,
     }
     Ok(())
 }

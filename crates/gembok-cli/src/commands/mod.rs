@@ -2,18 +2,21 @@
 
 mod apikey;
 mod audit;
+pub(crate) mod backup;
 mod demo;
 mod import;
 mod init;
 mod keys;
 mod records;
+pub(crate) mod recovery;
 mod scan;
 mod schema;
 mod serve;
+mod user;
 
 use anyhow::Result;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, KeysCommand};
 use crate::vaultdir::VaultDir;
 
 /// Run the parsed command.
@@ -21,9 +24,17 @@ pub fn run(cli: Cli) -> Result<()> {
     let dir = VaultDir::new(&cli.data_dir).with_database_url(cli.database_url.clone());
     let out = cli.output;
     match cli.command {
-        Command::Init { schema, key_file } => {
-            init::run(&dir, out, schema.as_deref(), key_file.as_deref())
-        }
+        Command::Init {
+            schema,
+            key_file,
+            owner,
+        } => init::run(
+            &dir,
+            out,
+            schema.as_deref(),
+            key_file.as_deref(),
+            owner.as_deref(),
+        ),
         Command::Put {
             collection,
             data,
@@ -48,7 +59,12 @@ pub fn run(cli: Cli) -> Result<()> {
         } => records::update(&dir, out, &collection, &id, &data),
         Command::Delete { collection, id } => records::delete(&dir, out, &collection, &id),
         Command::Schema { command } => schema::run(&dir, out, command),
+        Command::Keys {
+            command: KeysCommand::Recovery(command),
+        } => recovery::run(&dir, out, command),
         Command::Keys { command } => keys::run(&dir, out, command),
+        Command::Backup { command } => backup::run(&dir, out, command, cli.database_url.is_some()),
+        Command::Restore(args) => backup::restore(&dir, out, args),
         Command::Serve {
             listen,
             insecure_http,
@@ -67,6 +83,7 @@ pub fn run(cli: Cli) -> Result<()> {
         ),
         Command::Apikey { command } => apikey::run(&dir, out, command),
         Command::Audit { command } => audit::run(&dir, out, command),
+        Command::User { command } => user::run(&dir, out, command),
         Command::Demo { customers, keep } => demo::run(out, customers, keep.as_deref()),
         Command::Scan { paths } => scan::run(out, &paths),
         Command::Import {

@@ -13,11 +13,13 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use gembok_core::access::Gate;
+use gembok_core::accounts::Accounts;
 use gembok_core::apikeys::ApiKeySpec;
 use gembok_core::{Actor, AuditLog, DEFAULT_SCHEMA};
 use gembok_server::{certificate_fingerprint, Server, ServerConfig, TlsSource};
 
 use super::apikey::now_ms;
+use crate::account_notices::AccountNotifier;
 use crate::monitoring::{attach_monitor, notifier, CheckpointNotifier, NotifySink};
 use crate::vaultdir::VaultDir;
 
@@ -52,6 +54,19 @@ pub fn run(dir: &VaultDir, opts: ServeOptions) -> Result<()> {
     let tls = tls_source(dir, &opts)?;
     let settings = dir.settings()?;
     let (vault, policy, keys) = dir.open_with_keys()?;
+    let key_file = settings
+        .key_file
+        .as_deref()
+        .context("gembok.toml names no key_file")?;
+    let master = gembok_crypto::MasterKey::load_file(key_file)?;
+    let accounts = Arc::new(Accounts::open(
+        Arc::clone(vault.store()),
+        &master,
+        vault.audit().clone(),
+        Arc::clone(&policy),
+        settings.accounts.to_config(),
+    )?);
+    drop(master);
     let monitor = attach_monitor(&vault, &settings)?;
     let notifier = notifier(&settings)?;
     let audit = Arc::clone(vault.audit());
@@ -70,11 +85,12 @@ pub fn run(dir: &VaultDir, opts: ServeOptions) -> Result<()> {
             if settings.audit.checkpoint_webhook {
                 audit.add_checkpoint_sink(Arc::new(CheckpointNotifier::new(handle.clone())));
             }
+            accounts.add_listener(Arc::new(AccountNotifier::new(handle.clone())));
             monitor.add_sink(Arc::new(NotifySink::new(handle)));
             tracing::info!(channels, "alerts are sent to the [notify] channels");
         }
         spawn_audit_upkeep(audit);
-        let server = Server::bind(config, gate, Arc::clone(&keys)).await?;
+        let server = Server::bind(config, gate, Arc::clone(&keys), accounts).await?;
         let scheme = if server.is_tls() { "https" } else { "http" };
         let addr = server.local_addr();
         println!("Gembok is serving {scheme}://{addr}/v1 (health: {scheme}://{addr}/healthz)");

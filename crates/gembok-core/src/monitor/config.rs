@@ -25,6 +25,8 @@ pub struct MonitorConfig {
     pub exports: bool,
     /// Every new owner or admin (user or API key).
     pub new_admin: bool,
+    /// Every other new API key (`api_key_created`).
+    pub api_keys: bool,
     /// Every failed `audit verify`.
     pub verify_failed: bool,
     /// An alert of the same rule for the same principal is not repeated within this
@@ -49,6 +51,7 @@ impl Default for MonitorConfig {
             },
             exports: true,
             new_admin: true,
+            api_keys: true,
             verify_failed: true,
             dedup_minutes: 60,
         }

@@ -187,17 +187,36 @@ impl Windows {
             c.split(' ')
                 .any(|part| part == "role:admin" || part == "role:owner")
         });
-        if cfg.new_admin
-            && ok
-            && grants_admin
-            && matches!(e.action.as_str(), "apikey.create" | "user.create")
-        {
+        let admin_watched = cfg.new_admin && grants_admin;
+        if admin_watched && ok && matches!(e.action.as_str(), "apikey.create" | "user.create") {
             fire(
                 self,
                 "new_admin",
                 format!("{who} created a new owner or admin ({})", e.action),
                 format!("{who} membuat pemilik atau admin baru ({})", e.action),
             );
+        }
+        // Every other key is worth a word too (a leaked admin session minting app keys is
+        // how data walks out); not deduplicated: each key is its own event.
+        if cfg.api_keys && ok && !admin_watched && e.action == "apikey.create" {
+            let key = e
+                .code
+                .as_deref()
+                .and_then(|c| c.split(' ').find_map(|p| p.strip_prefix("key:")))
+                .unwrap_or("?");
+            let role = e
+                .code
+                .as_deref()
+                .and_then(|c| c.split(' ').find_map(|p| p.strip_prefix("role:")))
+                .unwrap_or("?");
+            global.push(Alert::new(
+                "api_key_created",
+                Some(who),
+                e.time,
+                Some(seq),
+                format!("{who} created API key {key} (role {role})"),
+                format!("{who} membuat kunci API {key} (peran {role})"),
+            ));
         }
         if cfg.verify_failed && e.action == "audit.verify" && e.outcome == Outcome::Failed {
             fire(
@@ -230,5 +249,69 @@ impl Windows {
             "the audit log cannot be written: personal-data requests are refused".into(),
             "log audit tidak dapat ditulis: permintaan data pribadi ditolak".into(),
         )]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::Actor;
+
+    const DAY: i64 = 1_796_094_000_000;
+
+    fn key_event(code: &str, time: i64) -> AuditEvent {
+        let actor = Actor {
+            principal: "key_owner".into(),
+            role: "owner".into(),
+            ..Actor::default()
+        };
+        AuditEvent::new(&actor, "apikey.create", time).code(code)
+    }
+
+    fn rules(w: &mut Windows, cfg: &MonitorConfig, e: &AuditEvent) -> Vec<Alert> {
+        let tz = cfg.business_hours.time_zone().unwrap();
+        w.observe(cfg, &tz, 1, e)
+    }
+
+    #[test]
+    fn every_api_key_created_raises_one_alert() {
+        let cfg = MonitorConfig::default();
+        let mut w = Windows::default();
+        for (i, key) in ["key_a", "key_b", "key_c"].iter().enumerate() {
+            let e = key_event(&format!("key:{key} role:app"), DAY + i as i64 * 1000);
+            let alerts = rules(&mut w, &cfg, &e);
+            assert_eq!(alerts.len(), 1, "{alerts:?}");
+            assert_eq!(alerts[0].rule, "api_key_created");
+            assert_eq!(alerts[0].principal.as_deref(), Some("key_owner"));
+            assert!(alerts[0].message.contains(key), "{}", alerts[0].message);
+            assert!(alerts[0].message.contains("role app"));
+            assert!(alerts[0].message_id.contains("kunci API"));
+        }
+    }
+
+    #[test]
+    fn an_admin_key_is_new_admin_and_a_refused_one_is_nothing() {
+        let cfg = MonitorConfig::default();
+        let mut w = Windows::default();
+        let alerts = rules(&mut w, &cfg, &key_event("key:key_a role:admin", DAY));
+        let names: Vec<_> = alerts.iter().map(|a| a.rule.as_str()).collect();
+        assert_eq!(names, ["new_admin"]);
+        let refused =
+            key_event("key:key_b role:app", DAY).outcome(Outcome::Denied, Some("forbidden"));
+        assert!(rules(&mut w, &cfg, &refused).is_empty());
+
+        let off = MonitorConfig {
+            api_keys: false,
+            ..MonitorConfig::default()
+        };
+        assert!(rules(&mut w, &off, &key_event("key:key_c role:app", DAY)).is_empty());
+        // With new_admin off, an admin key still raises the key alert.
+        let no_admin = MonitorConfig {
+            new_admin: false,
+            ..MonitorConfig::default()
+        };
+        let alerts = rules(&mut w, &no_admin, &key_event("key:key_d role:owner", DAY));
+        assert_eq!(alerts.len(), 1);
+        assert_eq!(alerts[0].rule, "api_key_created");
     }
 }

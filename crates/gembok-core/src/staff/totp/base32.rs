@@ -61,7 +61,10 @@ mod tests {
         for input in ["", "f", "fo", "foo", "foob", "fooba", "foobar"] {
             let text = encode(input.as_bytes(), RFC4648);
             assert_eq!(decode(&text, RFC4648).unwrap(), input.as_bytes());
-            assert_eq!(decode(&text.to_lowercase(), RFC4648).unwrap(), input.as_bytes());
+            assert_eq!(
+                decode(&text.to_lowercase(), RFC4648).unwrap(),
+                input.as_bytes()
+            );
         }
         assert_eq!(decode("MZ!", RFC4648), None);
     }
