@@ -103,7 +103,15 @@ fn normal_traffic_raises_nothing() {
 #[test]
 fn each_rule_fires_once_for_its_pattern() {
     type Pattern = fn(&Fixture);
-    let cases: [(&str, Pattern); 7] = [
+    let cases: [(&str, Pattern); 8] = [
+        ("credential_locked", |f| {
+            f.feed(
+                AuditEvent::new(&actor("key_app"), "credential.lock", DAY)
+                    .collection("customers")
+                    .records([RecordId::generate()])
+                    .fields(["pin"]),
+            );
+        }),
         ("bulk_read", |f| {
             for i in 0..400 {
                 f.feed(

@@ -69,6 +69,8 @@ fn personal(action: &str) -> bool {
             | "record.update"
             | "record.delete"
             | "record.verify_password"
+            | "record.verify_totp"
+            | "record.enrol_totp"
     )
 }
 
@@ -174,6 +176,18 @@ impl Windows {
                     format!("{n} kali gagal masuk atau kunci API salah dalam {m} menit"),
                 ));
             }
+        }
+        // A customer's password or TOTP field locked after too many failures: someone
+        // is guessing. Each lock is its own event, so it is not deduplicated.
+        if cfg.failed_logins.enabled && ok && e.action == "credential.lock" {
+            global.push(Alert::new(
+                "credential_locked",
+                Some(who),
+                e.time,
+                Some(seq),
+                format!("a customer credential was locked after repeated failures via {who}"),
+                format!("kredensial pelanggan dikunci setelah gagal berulang kali melalui {who}"),
+            ));
         }
         if cfg.exports && ok && e.action == "record.export" {
             fire(
