@@ -65,6 +65,15 @@ pub enum CoreError {
         "this credential is locked after too many failed attempts; an administrator must unlock it"
     )]
     CredentialLocked,
+    /// The subject asked to restrict processing: only `legal` and `dpo` reads go through.
+    #[error("processing of this data subject is restricted; only the purposes `legal` and `dpo` may read it")]
+    SubjectRestricted,
+    /// The purpose rests on consent and this subject has not granted it (or withdrew it).
+    #[error("purpose `{purpose}` needs the data subject's consent, which is not on record or was withdrawn")]
+    ConsentRequired { purpose: String },
+    /// A legal hold on the subject blocks deletion.
+    #[error("this data subject is under a legal hold; nothing of it may be deleted until the hold is released")]
+    LegalHold,
     #[error("storage: {0}")]
     Store(StoreError),
     #[error("cryptography: {0}")]
@@ -84,6 +93,9 @@ pub enum ErrorKind {
     Conflict,
     /// A service the request needs (the audit log) cannot be written (exit 1, HTTP 503).
     Unavailable,
+    /// The data subject's state refuses it: restriction, missing consent, legal hold
+    /// (exit 1, HTTP 403 or 409).
+    Refused,
     /// Anything else (exit 1, HTTP 500/503).
     Internal,
 }
@@ -116,7 +128,22 @@ impl CoreError {
             | CoreError::AlreadyInitialized
             | CoreError::NotInitialized => ErrorKind::Conflict,
             CoreError::AuditUnavailable => ErrorKind::Unavailable,
+            CoreError::SubjectRestricted
+            | CoreError::ConsentRequired { .. }
+            | CoreError::LegalHold => ErrorKind::Refused,
             CoreError::Store(_) | CoreError::Crypto(_) => ErrorKind::Internal,
+        }
+    }
+}
+
+impl CoreError {
+    /// A stable code for refusals by the subject's state, for audit notes and API bodies.
+    pub fn refusal_code(&self) -> Option<&'static str> {
+        match self {
+            CoreError::SubjectRestricted => Some("subject_restricted"),
+            CoreError::ConsentRequired { .. } => Some("consent_required"),
+            CoreError::LegalHold => Some("legal_hold"),
+            _ => None,
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod audit;
 mod error;
 mod input;
 mod keyring;
+pub mod lifecycle;
 pub mod monitor;
 mod output;
 pub mod schema;
@@ -33,7 +34,10 @@ pub use audit::{Actor, AuditConfig, AuditEvent, AuditLog, Outcome};
 pub use error::{CoreError, ErrorKind, RowError};
 pub use monitor::{Alert, AlertSink, Monitor, MonitorConfig};
 pub use output::{FieldValue, Record, View, Visibility};
-pub use schema::{Collection, FieldSpec, Schema, SchemaChange, SchemaDiff, DEFAULT_SCHEMA};
+pub use schema::{
+    Collection, FieldSpec, LegalBasis, PurposeSpec, Schema, SchemaChange, SchemaDiff,
+    DEFAULT_SCHEMA,
+};
 pub use vault::{RotationReport, TotpEnrolment, Vault, VaultInfo, CREDENTIAL_THROTTLE_DOC};
 
 /// Records a batch may hold at most; larger inputs are split by the caller.

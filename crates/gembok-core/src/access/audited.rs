@@ -29,7 +29,7 @@ impl Gate {
                     action,
                     collection,
                     Outcome::Failed,
-                    kind_code(e.kind()),
+                    e.refusal_code().unwrap_or_else(|| kind_code(e.kind())),
                 );
             }
         }
@@ -75,6 +75,7 @@ fn kind_code(kind: ErrorKind) -> &'static str {
         ErrorKind::Integrity => "integrity",
         ErrorKind::Conflict => "conflict",
         ErrorKind::Unavailable => "unavailable",
+        ErrorKind::Refused => "refused",
         ErrorKind::Internal => "internal",
     }
 }

@@ -158,6 +158,7 @@ impl Gate {
                     ErrorKind::Integrity => "integrity",
                     ErrorKind::Conflict => "conflict",
                     ErrorKind::Unavailable => "unavailable",
+                    ErrorKind::Refused => "refused",
                     ErrorKind::Internal => "internal",
                 };
                 self.note_credential(p, op, collection, Outcome::Failed, code);

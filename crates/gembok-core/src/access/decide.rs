@@ -44,6 +44,9 @@ pub fn action_allowed(role: &Role, action: Action, collection: Option<&str>) -> 
         Action::SchemaWrite => role.schema_write,
         Action::ManageKeys => role.manage_keys,
         Action::AuditRead => role.audit_read,
+        Action::SubjectRights => role.subject_rights,
+        Action::ConsentWrite => role.consent_write || role.subject_rights,
+        Action::Retention => role.retention,
         record_action => {
             let test = |r: &CollectionRights| match record_action {
                 Action::Read | Action::Search | Action::List => r.reads_anything(),
@@ -62,7 +65,16 @@ pub fn action_allowed(role: &Role, action: Action, collection: Option<&str>) -> 
         return Ok(());
     }
     let place = match (action, collection) {
-        (Action::SchemaRead | Action::SchemaWrite | Action::ManageKeys, _) => String::new(),
+        (
+            Action::SchemaRead
+            | Action::SchemaWrite
+            | Action::ManageKeys
+            | Action::AuditRead
+            | Action::SubjectRights
+            | Action::ConsentWrite
+            | Action::Retention,
+            _,
+        ) => String::new(),
         (_, Some(c)) => format!(" in `{}`", crate::schema::sanitize_name(c)),
         (_, None) => " in any collection".to_owned(),
     };

@@ -89,7 +89,12 @@ impl Gate {
         action_allowed(role, action, collection)?;
         let record_action = !matches!(
             action,
-            Action::SchemaRead | Action::SchemaWrite | Action::ManageKeys
+            Action::SchemaRead
+                | Action::SchemaWrite
+                | Action::ManageKeys
+                | Action::SubjectRights
+                | Action::ConsentWrite
+                | Action::Retention
         );
         if let (true, Some(c)) = (record_action, collection) {
             if !p.key_allows_collection(c) {

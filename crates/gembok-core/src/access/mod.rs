@@ -50,6 +50,7 @@ mod audited;
 mod credentials;
 pub mod decide;
 mod gate;
+mod lifecycle;
 mod policy;
 mod policy_file;
 mod principal;

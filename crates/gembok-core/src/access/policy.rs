@@ -104,6 +104,9 @@ fn role(name: &'static str, purposes: Purposes) -> Role {
         schema_write: false,
         manage_keys: false,
         audit_read: false,
+        subject_rights: false,
+        consent_write: false,
+        retention: false,
     }
 }
 
@@ -128,6 +131,9 @@ fn full_control(name: &'static str) -> Role {
     r.schema_write = true;
     r.manage_keys = true;
     r.audit_read = true;
+    r.subject_rights = true;
+    r.consent_write = true;
+    r.retention = true;
     r
 }
 
@@ -141,6 +147,9 @@ fn dpo() -> Role {
     );
     r.oversight_purposes = ["dpo", "legal"].iter().map(|s| (*s).to_owned()).collect();
     r.audit_read = true;
+    r.subject_rights = true;
+    r.consent_write = true;
+    r.retention = true;
     r
 }
 
@@ -170,11 +179,13 @@ fn analyst() -> Role {
 }
 
 fn app() -> Role {
-    everything(
+    let mut r = everything(
         role(APP, Purposes::Any),
         ReadRight::Plain,
         true,
         true,
         false,
-    )
+    );
+    r.consent_write = true;
+    r
 }

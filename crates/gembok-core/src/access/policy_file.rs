@@ -43,6 +43,12 @@ struct RawRole {
     manage_keys: bool,
     #[serde(default)]
     audit_read: bool,
+    #[serde(default)]
+    subject_rights: bool,
+    #[serde(default)]
+    consent_write: bool,
+    #[serde(default)]
+    retention: bool,
 }
 
 #[derive(Deserialize)]
@@ -105,6 +111,9 @@ fn build_role(name: &str, raw: RawRole) -> Result<Role, CoreError> {
         schema_write: raw.schema_write,
         manage_keys: raw.manage_keys,
         audit_read: raw.audit_read,
+        subject_rights: raw.subject_rights,
+        consent_write: raw.consent_write,
+        retention: raw.retention,
     })
 }
 

@@ -133,6 +133,12 @@ pub enum Action {
     ManageKeys,
     /// Read the audit log and the monitoring alerts.
     AuditRead,
+    /// Erase, report on, restrict or hold a data subject; handle rights requests.
+    SubjectRights,
+    /// Record consent or its withdrawal.
+    ConsentWrite,
+    /// Run retention.
+    Retention,
 }
 
 impl Action {
@@ -150,6 +156,9 @@ impl Action {
             Action::SchemaWrite => "change the schema",
             Action::ManageKeys => "manage API keys",
             Action::AuditRead => "read the audit log",
+            Action::SubjectRights => "handle data-subject rights",
+            Action::ConsentWrite => "record consent",
+            Action::Retention => "run retention",
         }
     }
 
@@ -167,6 +176,9 @@ impl Action {
             Action::SchemaWrite => "schema.apply",
             Action::ManageKeys => "apikey.manage",
             Action::AuditRead => "audit.read",
+            Action::SubjectRights => "subject.rights",
+            Action::ConsentWrite => "consent.write",
+            Action::Retention => "retention.run",
         }
     }
 }

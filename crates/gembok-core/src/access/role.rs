@@ -110,6 +110,12 @@ pub struct Role {
     pub manage_keys: bool,
     /// Read the audit log and monitoring alerts.
     pub audit_read: bool,
+    /// Answer data-subject rights: erase, report, restrict, hold, the request queue.
+    pub subject_rights: bool,
+    /// Record a subject's consent or its withdrawal (the shop's sign-up form does this).
+    pub consent_write: bool,
+    /// Run retention by hand.
+    pub retention: bool,
 }
 
 impl Role {

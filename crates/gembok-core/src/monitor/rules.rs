@@ -189,6 +189,23 @@ impl Windows {
                 format!("kredensial pelanggan dikunci setelah gagal berulang kali melalui {who}"),
             ));
         }
+        // A data subject's request went past its legal deadline (UU PDP: 3 x 24 hours).
+        // The vault flags each request once, so each event is its own alert.
+        if ok && e.action == "request.overdue" {
+            let req = e
+                .code
+                .as_deref()
+                .and_then(|c| c.split(' ').find_map(|p| p.strip_prefix("request:")))
+                .unwrap_or("?");
+            global.push(Alert::new(
+                "request_overdue",
+                None,
+                e.time,
+                Some(seq),
+                format!("data-subject request {req} is past its deadline"),
+                format!("permintaan subjek data {req} melewati tenggat waktu"),
+            ));
+        }
         if cfg.exports && ok && e.action == "record.export" {
             fire(
                 self,
@@ -285,6 +302,25 @@ mod tests {
     fn rules(w: &mut Windows, cfg: &MonitorConfig, e: &AuditEvent) -> Vec<Alert> {
         let tz = cfg.business_hours.time_zone().unwrap();
         w.observe(cfg, &tz, 1, e)
+    }
+
+    #[test]
+    fn an_overdue_request_raises_one_alert_naming_it() {
+        let cfg = MonitorConfig::default();
+        let mut w = Windows::default();
+        let e = AuditEvent::new(&Actor::system(), "request.overdue", DAY)
+            .code("request:rq_00ff kind:access");
+        let alerts = rules(&mut w, &cfg, &e);
+        assert_eq!(alerts.len(), 1, "{alerts:?}");
+        assert_eq!(alerts[0].rule, "request_overdue");
+        assert!(
+            alerts[0].message.contains("rq_00ff"),
+            "{}",
+            alerts[0].message
+        );
+        let other = AuditEvent::new(&Actor::system(), "request.open", DAY)
+            .code("request:rq_00fe kind:access");
+        assert!(rules(&mut w, &cfg, &other).is_empty());
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! through a required reference, and only types that can be searched are searchable.
 
 mod diff;
+mod purposes;
 mod retention;
 
 use std::collections::BTreeMap;
@@ -17,6 +18,7 @@ use serde::Deserialize;
 use crate::CoreError;
 
 pub use diff::{SchemaChange, SchemaDiff};
+pub use purposes::{LegalBasis, PurposeSpec};
 pub use retention::Retention;
 
 /// The schema `gembok init` writes when none is given.
@@ -26,6 +28,8 @@ pub const DEFAULT_SCHEMA: &str = include_str!("default.toml");
 #[derive(Clone, Debug, PartialEq)]
 pub struct Schema {
     collections: BTreeMap<CollectionName, Collection>,
+    /// Every purpose a field names, plus `legal` and `dpo`, with its legal basis.
+    purposes: BTreeMap<String, PurposeSpec>,
 }
 
 /// One collection of records.
@@ -67,6 +71,8 @@ pub struct FieldSpec {
 struct RawSchema {
     #[serde(default)]
     collections: BTreeMap<String, RawCollection>,
+    #[serde(default)]
+    purposes: BTreeMap<String, purposes::RawPurpose>,
 }
 
 #[derive(Deserialize)]
@@ -109,7 +115,16 @@ impl Schema {
             let collection = build_collection(&name, rc)?;
             collections.insert(collection.name.clone(), collection);
         }
-        let schema = Schema { collections };
+        let used: Vec<String> = collections
+            .values()
+            .flat_map(|c: &Collection| c.fields.values())
+            .flat_map(|f| f.purposes.iter().map(|p| p.as_str().to_owned()))
+            .collect();
+        let purposes = purposes::resolve(raw.purposes, used).map_err(CoreError::Schema)?;
+        let schema = Schema {
+            collections,
+            purposes,
+        };
         schema.check_references()?;
         Ok(schema)
     }
@@ -129,6 +144,23 @@ impl Schema {
     /// Every collection, by name.
     pub fn collections(&self) -> impl Iterator<Item = &Collection> {
         self.collections.values()
+    }
+
+    /// A purpose's declaration; `None` for a purpose no field names.
+    pub fn purpose(&self, name: &str) -> Option<&PurposeSpec> {
+        self.purposes.get(name)
+    }
+
+    /// Every purpose of the schema, by name.
+    pub fn purposes(&self) -> impl Iterator<Item = &PurposeSpec> {
+        self.purposes.values()
+    }
+
+    /// Whether reading for `purpose` needs the subject's consent.
+    pub fn needs_consent(&self, purpose: &str) -> bool {
+        self.purposes
+            .get(purpose)
+            .is_some_and(|p| p.basis == LegalBasis::Consent)
     }
 
     fn check_references(&self) -> Result<(), CoreError> {

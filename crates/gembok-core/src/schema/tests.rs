@@ -158,3 +158,39 @@ fn diff_classifies_changes() {
     assert!(diff.check(true).is_err());
     assert!(SchemaDiff::between(&old, &old).is_empty());
 }
+
+#[test]
+fn purposes_carry_a_legal_basis_and_descriptions() {
+    let s = Schema::default_schema();
+    assert!(s.needs_consent("marketing"));
+    assert!(!s.needs_consent("service"));
+    assert!(!s.needs_consent("analytics"));
+    // Every purpose a field names, plus the oversight ones, has an entry.
+    for c in s.collections() {
+        for f in c.fields.values() {
+            for p in &f.purposes {
+                let spec = s.purpose(p.as_str()).expect("declared or built in");
+                assert!(!spec.en.is_empty() && !spec.id.is_empty());
+            }
+        }
+    }
+    assert!(s.purpose("dpo").is_some() && s.purpose("legal").is_some());
+
+    let custom = DEFAULT_SCHEMA.replace(
+        "[purposes.analytics]\nbasis = \"legitimate_interest\"",
+        "[purposes.analytics]\nbasis = \"consent\"\nen = \"Measuring visits\"\nid = \"Mengukur kunjungan\"",
+    );
+    let s = Schema::parse(&custom).unwrap();
+    assert!(s.needs_consent("analytics"));
+    assert_eq!(s.purpose("analytics").unwrap().id, "Mengukur kunjungan");
+
+    let unknown_no_text = DEFAULT_SCHEMA.to_owned() + "\n[purposes.loyalty]\nbasis = \"consent\"\n";
+    assert!(Schema::parse(&unknown_no_text).is_err());
+    let bad_basis = DEFAULT_SCHEMA.replace("basis = \"consent\"", "basis = \"because\"");
+    assert!(Schema::parse(&bad_basis).is_err());
+    let stray_key = DEFAULT_SCHEMA.replace(
+        "[purposes.marketing]\nbasis = \"consent\"",
+        "[purposes.marketing]\nbasis = \"consent\"\nsecret = 1",
+    );
+    assert!(Schema::parse(&stray_key).is_err());
+}

@@ -25,6 +25,7 @@ use crate::CoreError;
 
 pub use credentials::{TotpEnrolment, CREDENTIAL_THROTTLE_DOC};
 pub use keys::RotationReport;
+pub(crate) use seal::open_record;
 
 const SETTING_VAULT_ID: &str = "vault_id";
 const SETTING_MASTER_KEY_ID: &str = "master_key_id";
@@ -60,11 +61,12 @@ pub struct VaultInfo {
 
 /// An open vault.
 pub struct Vault {
-    store: Arc<dyn Store>,
-    audit: Arc<AuditLog>,
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) audit: Arc<AuditLog>,
     state: RwLock<Arc<State>>,
-    admin: Mutex<()>,
+    pub(crate) admin: Mutex<()>,
     credentials: credentials::Credentials,
+    pub(crate) erasure_listeners: RwLock<Vec<Arc<dyn crate::lifecycle::ErasureListener>>>,
     vault_id: String,
 }
 
@@ -149,6 +151,7 @@ impl Vault {
             state: RwLock::new(Arc::new(state)),
             admin: Mutex::new(()),
             credentials: credentials::Credentials::default(),
+            erasure_listeners: RwLock::new(Vec::new()),
             vault_id,
         })
     }

@@ -53,6 +53,10 @@ impl Vault {
             check_field_names(coll, names)?;
         }
         let sealed = self.store.get(coll.name.as_str(), ids, fields)?;
+        self.check_subjects(
+            actor.purpose.as_deref(),
+            sealed.iter().map(|r| r.meta.subject),
+        )?;
         let out = sealed
             .iter()
             .map(|r| open_record(&state, coll, r, &view))
@@ -95,7 +99,9 @@ impl Vault {
         )?;
         let mut out = Vec::with_capacity(candidates.len());
         for mut rec in candidates {
-            if !key.matches(&state, coll.name.as_str(), &rec)? {
+            if !key.matches(&state, coll.name.as_str(), &rec)?
+                || !self.subject_allows(actor.purpose.as_deref(), rec.meta.subject)?
+            {
                 continue;
             }
             if fields.is_some_and(|names| !names.contains(&searched)) {

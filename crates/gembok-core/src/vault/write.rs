@@ -159,10 +159,19 @@ impl Vault {
         let event = AuditEvent::new(actor, "record.delete", now_ms())
             .collection(coll.name.as_str())
             .records([id]);
-        let muts = vec![Mutation::Delete {
+        let mut muts = vec![Mutation::Delete {
             collection: coll.name.to_string(),
             id,
         }];
+        // A deleted record's credentials take their throttle state with them.
+        for f in coll.fields.values() {
+            if matches!(f.field_type, FieldType::Password | FieldType::Totp) {
+                muts.push(Mutation::DeleteDoc {
+                    kind: super::CREDENTIAL_THROTTLE_DOC.into(),
+                    id: format!("{}/{id}/{}", coll.name, f.name),
+                });
+            }
+        }
         self.audit.commit(muts, vec![event])?;
         Ok(())
     }

@@ -134,6 +134,23 @@ impl Store for Counting {
         self.read();
         self.inner.audit_checkpoints(after, limit)
     }
+    fn subject_records(&self, c: &str, s: RecordId) -> Result<Vec<RecordMeta>, StoreError> {
+        self.read();
+        self.inner.subject_records(c, s)
+    }
+    fn updated_before(
+        &self,
+        c: &str,
+        before: i64,
+        after: Option<RecordId>,
+        limit: usize,
+    ) -> Result<Vec<RecordMeta>, StoreError> {
+        self.read();
+        self.inner.updated_before(c, before, after, limit)
+    }
+    fn scrub(&self) -> Result<(), StoreError> {
+        self.inner.scrub()
+    }
     fn audit_seq_before(&self, before: i64) -> Result<Option<u64>, StoreError> {
         self.read();
         self.inner.audit_seq_before(before)
