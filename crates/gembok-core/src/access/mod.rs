@@ -12,7 +12,11 @@
 //! ## Built-in roles
 //!
 //! Audit log and alerts: `owner`, `admin` and `dpo` may read them (`audit_read` in a
-//! policy file).
+//! policy file). Data-subject rights (erase, subject report, restriction, legal hold,
+//! the rights-request queue): `owner`, `admin` and `dpo` (`subject_rights`), never with
+//! a key narrowed to some collections. Recording consent: those three and `app`, since
+//! the shop's own sign-up form records it (`consent_write`). Running retention by hand:
+//! `owner`, `admin` and `dpo` (`retention`).
 //!
 //! | role | collections | read | purposes | create/update | delete | export | schema | API keys |
 //! |---|---|---|---|---|---|---|---|---|
@@ -37,7 +41,8 @@
 //! [roles.courier]
 //! purposes = ["shipping"]          # or ["*"] for any purpose; default none
 //! oversight_purposes = []          # purposes that reach every readable field
-//! schema_read = false              # also schema_write, manage_keys (default false)
+//! schema_read = false              # also schema_write, manage_keys, audit_read,
+//!                                  # subject_rights, consent_write, retention (default false)
 //! [roles.courier.collections.customers]     # or collections."*" for every other one
 //! read = { default = "none", name = "plain", address = "plain", phone = "masked" }
 //! write = false                    # create and update
