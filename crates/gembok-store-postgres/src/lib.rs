@@ -17,6 +17,7 @@ mod config;
 mod errors;
 mod field_ids;
 mod index_keys;
+mod lifecycle;
 mod migrations;
 mod pool;
 mod read;

@@ -98,6 +98,11 @@ const STEPS: &[&str] = &[
         key_id    TEXT   NOT NULL,
         signature BYTEA  NOT NULL
     );"#,
+    // 3: data-lifecycle walks within a collection: erasure lists one subject's
+    // records (in id order, which the trailing `id` gives without a sort) and
+    // retention the records last changed before a time.
+    r#"CREATE INDEX records_by_subject ON records (collection, subject, id);
+    CREATE INDEX records_by_updated_at ON records (collection, updated_at);"#,
 ];
 
 const BOOKKEEPING: &str = "CREATE TABLE IF NOT EXISTS gembok_migrations (

@@ -10,7 +10,7 @@ use postgres::Row;
 use std::collections::HashMap;
 
 /// Reads `id, subject, created_at, updated_at, min_key_version` of a row.
-fn meta(row: &Row, collection: &str) -> Result<RecordMeta, Failure> {
+pub(crate) fn meta(row: &Row, collection: &str) -> Result<RecordMeta, Failure> {
     Ok(RecordMeta {
         collection: collection.to_owned(),
         id: record_id(row.try_get(0)?)?,

@@ -5,7 +5,7 @@ use crate::config::{describe_hosts, Target};
 use crate::errors::map;
 use crate::field_ids::FieldIds;
 use crate::pool::Pool;
-use crate::{audit, migrations, read, retry, write};
+use crate::{audit, lifecycle, migrations, read, retry, write};
 use gembok_store::StoreError;
 use gembok_store::{
     AuditCheckpoint, AuditQuery, AuditRow, KeyRecord, Mutation, RecordMeta, SchemaVersion,
@@ -143,6 +143,35 @@ impl Store for PostgresStore {
         retry::read(&self.pool, |c| {
             read::below_key_version(c, collection, below, after, limit)
         })
+    }
+
+    fn subject_records(
+        &self,
+        collection: &str,
+        subject: RecordId,
+    ) -> Result<Vec<RecordMeta>, StoreError> {
+        retry::read(&self.pool, |c| {
+            lifecycle::subject_records(c, collection, subject)
+        })
+    }
+
+    fn updated_before(
+        &self,
+        collection: &str,
+        before: i64,
+        after: Option<RecordId>,
+        limit: usize,
+    ) -> Result<Vec<RecordMeta>, StoreError> {
+        retry::read(&self.pool, |c| {
+            lifecycle::updated_before(c, collection, before, after, limit)
+        })
+    }
+
+    /// `VACUUM` of the tables that hold records, the blind index and documents. Their
+    /// heap files may keep old tuple bytes in free space until pages are rewritten;
+    /// `VACUUM FULL` is the operator's tool for that, never run here.
+    fn scrub(&self) -> Result<(), StoreError> {
+        retry::read(&self.pool, lifecycle::scrub)
     }
 
     fn count(&self, collection: &str) -> Result<u64, StoreError> {

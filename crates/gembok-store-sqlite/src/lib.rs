@@ -19,6 +19,7 @@ mod docs;
 mod errors;
 mod field_ids;
 mod index_keys;
+mod lifecycle;
 mod migrations;
 mod pool;
 mod read;

@@ -30,7 +30,7 @@ pub(crate) fn raw(row: &Row<'_>, with_fields: bool) -> rusqlite::Result<RawRecor
 }
 
 impl RawRecord {
-    fn meta(&mut self, collection: &str) -> Result<RecordMeta, StoreError> {
+    pub(crate) fn meta(&mut self, collection: &str) -> Result<RecordMeta, StoreError> {
         Ok(RecordMeta {
             collection: collection.to_owned(),
             id: record_id(std::mem::take(&mut self.id))?,

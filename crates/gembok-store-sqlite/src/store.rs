@@ -5,7 +5,7 @@ use crate::connection::{self, ConnectionSettings};
 use crate::errors::map;
 use crate::field_ids::FieldIds;
 use crate::pool::ReaderPool;
-use crate::{audit_read, docs, migrations, read, search, write};
+use crate::{audit_read, docs, lifecycle, migrations, read, search, write};
 use gembok_store::StoreError;
 use gembok_store::{
     AuditCheckpoint, AuditQuery, AuditRow, KeyRecord, Mutation, RecordMeta, SchemaVersion,
@@ -74,18 +74,13 @@ impl SqliteStore {
     /// Copy the write-ahead log into the database and truncate the log to zero bytes
     /// (`wal_checkpoint(TRUNCATE)`), for backups and before inspecting the files.
     pub fn checkpoint(&self) -> Result<(), StoreError> {
-        let conn = self.writer();
-        let (busy, _log, _done): (i64, i64, i64) = conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .map_err(map)?;
-        if busy != 0 {
-            return Err(StoreError::Unavailable(
+        if lifecycle::checkpoint_truncate(&self.writer())? {
+            Ok(())
+        } else {
+            Err(StoreError::Unavailable(
                 "checkpoint could not finish: another connection is reading".into(),
-            ));
+            ))
         }
-        Ok(())
     }
 
     /// The PRAGMA settings every connection runs with, writer first, for the
@@ -173,6 +168,31 @@ impl Store for SqliteStore {
         limit: usize,
     ) -> Result<Vec<SealedRecord>, StoreError> {
         read::below_key_version(&self.readers.get(), collection, below, after, limit)
+    }
+
+    fn subject_records(
+        &self,
+        collection: &str,
+        subject: RecordId,
+    ) -> Result<Vec<RecordMeta>, StoreError> {
+        lifecycle::subject_records(&self.readers.get(), collection, subject)
+    }
+
+    fn updated_before(
+        &self,
+        collection: &str,
+        before: i64,
+        after: Option<RecordId>,
+        limit: usize,
+    ) -> Result<Vec<RecordMeta>, StoreError> {
+        lifecycle::updated_before(&self.readers.get(), collection, before, after, limit)
+    }
+
+    /// Deletes already overwrote the freed space (`secure_delete`); this truncates the
+    /// write-ahead log, which still holds page images from before them. It takes the
+    /// writer, so no write of this store runs meanwhile.
+    fn scrub(&self) -> Result<(), StoreError> {
+        lifecycle::scrub(&self.writer())
     }
 
     fn count(&self, collection: &str) -> Result<u64, StoreError> {

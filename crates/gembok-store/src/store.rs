@@ -81,6 +81,43 @@ pub trait Store: Send + Sync {
         limit: usize,
     ) -> Result<Vec<SealedRecord>, StoreError>;
 
+    /// Metadata of every record of `collection` whose subject is `subject`, in id order
+    /// (erasure and subject reports walk these). An unknown collection gives an empty
+    /// list.
+    fn subject_records(
+        &self,
+        collection: &str,
+        subject: RecordId,
+    ) -> Result<Vec<RecordMeta>, StoreError>;
+
+    /// Metadata of up to `limit` records of `collection` with `updated_at < before`
+    /// (unix ms) and id greater than `after`, in id order (retention walks these).
+    /// `limit` is read as in [`Store::list`].
+    fn updated_before(
+        &self,
+        collection: &str,
+        before: i64,
+        after: Option<RecordId>,
+        limit: usize,
+    ) -> Result<Vec<RecordMeta>, StoreError>;
+
+    /// Make the space freed by deletions unreadable in the database's files, so an
+    /// erased value's ciphertext cannot be recovered from them. Call it after an
+    /// erasure or a retention run has committed its deletes.
+    ///
+    /// SQLite overwrites freed cells as it deletes (`secure_delete` is on for every
+    /// connection); scrub then checkpoints the write-ahead log with `TRUNCATE`, so old
+    /// page images in the `-wal` file are gone too, and fails with `Unavailable` when
+    /// readers keep it from finishing rather than claim success.
+    ///
+    /// PostgreSQL runs `VACUUM` on the tables that hold records, the blind index and
+    /// documents. That marks dead tuples' space free for reuse but does not overwrite
+    /// it: the heap files may keep old tuple bytes until their pages are rewritten
+    /// (and the server's WAL segments until they are recycled). `VACUUM FULL`, which
+    /// rewrites every table under an exclusive lock, is the operator's tool for that;
+    /// the store never runs it. The in-memory store has nothing to do.
+    fn scrub(&self) -> Result<(), StoreError>;
+
     /// Number of records in a collection.
     fn count(&self, collection: &str) -> Result<u64, StoreError>;
 

@@ -133,6 +133,15 @@ pub(super) const STEPS: &[Step] = &[
     );",
         then: None,
     },
+    // 5: data-lifecycle walks. Erasure lists one subject's records and retention the
+    // records last changed before a time, each within a collection. `records` has no
+    // rowid, so each index entry ends with the primary key and the subject walk reads
+    // its matches already in id order.
+    Step {
+        sql: "CREATE INDEX records_by_subject ON records (collection, subject);
+    CREATE INDEX records_by_updated_at ON records (collection, updated_at);",
+        then: None,
+    },
 ];
 
 /// Step 2: write every record's key list from the entries moved into `blind_index`.

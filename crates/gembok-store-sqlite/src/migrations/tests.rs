@@ -196,5 +196,68 @@ fn step_three_database_gains_the_audit_chain() {
     store.apply(&[Mutation::AppendAudit(row.clone())]).unwrap();
     assert_eq!(store.audit_events(0, 10).unwrap(), [row]);
     let (version, _) = header(&Connection::open(&path).unwrap()).unwrap();
-    assert_eq!(version, 4);
+    assert_eq!(version, i64::from(latest_version()));
+}
+
+/// A database left by step 4 gains the lifecycle indexes, and its records are found
+/// by subject and by age through them.
+#[test]
+fn step_four_database_gains_the_lifecycle_indexes() {
+    use crate::SqliteStore;
+    use gembok_store::{codec, Store};
+    use gembok_types::RecordId;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let (subject, a, b) = (
+        RecordId::generate(),
+        RecordId::generate(),
+        RecordId::generate(),
+    );
+    {
+        let conn = Connection::open(&path).unwrap();
+        for step in &STEPS[..4] {
+            conn.execute_batch(step.sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 4).unwrap();
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        let blob = codec::encode(&[]).unwrap();
+        for (id, updated_at) in [(a, 10), (b, 20)] {
+            conn.execute(
+                "INSERT INTO records VALUES ('orders', ?1, ?2, 1, ?3, 1, ?4)",
+                rusqlite::params![
+                    &id.as_bytes()[..],
+                    &subject.as_bytes()[..],
+                    updated_at,
+                    blob
+                ],
+            )
+            .unwrap();
+        }
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    let mut both = vec![a, b];
+    both.sort();
+    let found: Vec<RecordId> = store
+        .subject_records("orders", subject)
+        .unwrap()
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(found, both);
+    let old = store.updated_before("orders", 20, None, 10).unwrap();
+    assert_eq!(old.len(), 1);
+    assert_eq!(old[0].id, a);
+    let conn = Connection::open(&path).unwrap();
+    assert_eq!(header(&conn).unwrap().0, i64::from(latest_version()));
+    let indexes: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'index'
+             AND name IN ('records_by_subject', 'records_by_updated_at')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(indexes, 2);
 }

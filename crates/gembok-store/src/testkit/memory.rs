@@ -260,6 +260,40 @@ impl Store for MemoryStore {
             .collect()
     }
 
+    fn subject_records(
+        &self,
+        collection: &str,
+        subject: RecordId,
+    ) -> Result<Vec<RecordMeta>, StoreError> {
+        Ok(self
+            .lock()
+            .records_of(collection, None)
+            .filter(|(meta, _)| meta.subject == subject)
+            .map(|(meta, _)| meta.clone())
+            .collect())
+    }
+
+    fn updated_before(
+        &self,
+        collection: &str,
+        before: i64,
+        after: Option<RecordId>,
+        limit: usize,
+    ) -> Result<Vec<RecordMeta>, StoreError> {
+        Ok(self
+            .lock()
+            .records_of(collection, after)
+            .filter(|(meta, _)| meta.updated_at < before)
+            .take(limit)
+            .map(|(meta, _)| meta.clone())
+            .collect())
+    }
+
+    /// Deleted values are dropped with the state they lived in; nothing is on disk.
+    fn scrub(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     fn count(&self, collection: &str) -> Result<u64, StoreError> {
         Ok(self.lock().records_of(collection, None).count() as u64)
     }

@@ -36,6 +36,12 @@ enum Fault {
     AuditQueryIgnoresCursor,
     /// `audit_events` answers one event too many.
     AuditEventsOverLimit,
+    /// `subject_records` answers newest id first.
+    SubjectRecordsReversed,
+    /// `updated_before` also keeps records changed exactly at the bound.
+    UpdatedBeforeInclusive,
+    /// `updated_before` answers one record too many.
+    UpdatedBeforeOverLimit,
 }
 
 /// A memory store with one deliberate bug.
@@ -138,6 +144,38 @@ impl Store for Faulty {
         self.inner.below_key_version(c, below, after, limit)
     }
 
+    fn subject_records(&self, c: &str, subject: RecordId) -> Result<Vec<RecordMeta>, StoreError> {
+        let mut found = self.inner.subject_records(c, subject)?;
+        if let Fault::SubjectRecordsReversed = self.fault {
+            found.reverse();
+        }
+        Ok(found)
+    }
+
+    fn updated_before(
+        &self,
+        c: &str,
+        before: i64,
+        after: Option<RecordId>,
+        limit: usize,
+    ) -> Result<Vec<RecordMeta>, StoreError> {
+        match self.fault {
+            Fault::UpdatedBeforeInclusive => {
+                self.inner
+                    .updated_before(c, before.saturating_add(1), after, limit)
+            }
+            Fault::UpdatedBeforeOverLimit => {
+                self.inner
+                    .updated_before(c, before, after, limit.saturating_add(1))
+            }
+            _ => self.inner.updated_before(c, before, after, limit),
+        }
+    }
+
+    fn scrub(&self) -> Result<(), StoreError> {
+        self.inner.scrub()
+    }
+
     fn count(&self, c: &str) -> Result<u64, StoreError> {
         self.inner.count(c)
     }
@@ -220,7 +258,7 @@ impl Store for Faulty {
 
 #[test]
 fn faulty_stores_are_caught_by_the_named_tests() {
-    let cases: [(Fault, ConformanceTest); 13] = [
+    let cases: [(Fault, ConformanceTest); 16] = [
         (Fault::DocsReversed, docs_listed_in_id_order),
         (Fault::DocsIgnoreKind, docs_put_replace_delete),
         (Fault::FindReversed, find_matches_exactly_in_id_order),
@@ -248,6 +286,18 @@ fn faulty_stores_are_caught_by_the_named_tests() {
         (
             Fault::AuditEventsOverLimit,
             audit_append_head_and_events_in_order,
+        ),
+        (
+            Fault::SubjectRecordsReversed,
+            subject_records_lists_one_subject_in_one_collection,
+        ),
+        (
+            Fault::UpdatedBeforeInclusive,
+            updated_before_walks_old_records,
+        ),
+        (
+            Fault::UpdatedBeforeOverLimit,
+            updated_before_walks_old_records,
         ),
     ];
     for (fault, test) in cases {
