@@ -11,7 +11,8 @@
 //! Modules: [`snapshot`] (taking and describing a copy of the store), [`manifest`]
 //! (signed description), [`archive`] (the encrypted container), [`identity`] (age keys),
 //! [`dest`] (folder and S3), [`create`] (making, listing and judging backups),
-//! [`restore`] (verify, restore, drill), [`recovery`] (the key recovery kit).
+//! [`restore`] (verify, restore, drill), [`recovery`] (the key recovery kit), [`ledger`]
+//! (the erasure ledger file a restore re-applies).
 //! SQLite only for now: see [`snapshot`] for PostgreSQL.
 #![forbid(unsafe_code)]
 
@@ -20,6 +21,7 @@ pub mod create;
 pub mod dest;
 mod error;
 pub mod identity;
+pub mod ledger;
 pub mod manifest;
 pub mod recovery;
 pub mod restore;
@@ -28,6 +30,7 @@ pub mod snapshot;
 pub use create::{create, list, BackupEntry, Created};
 pub use dest::{Destination, S3Settings};
 pub use error::BackupError;
+pub use ledger::{FileLedger, LEDGER_FILE};
 pub use manifest::{Manifest, SignatureCheck, SignedManifest};
 pub use restore::{drill, restore, verify, Drilled, Restored, Verified};
 pub use snapshot::SnapshotFacts;

@@ -134,7 +134,8 @@ pub struct Restored {
 }
 
 /// Verify the archive and restore it into the data directory `target`, which must be
-/// missing or empty unless `force`. The vault must open with the key in `key_file`.
+/// missing or empty (but for an erasure ledger file) unless `force`. The vault must open
+/// with the key in `key_file`.
 pub fn restore(
     archive_path: &Path,
     beside: Option<&[u8]>,
@@ -143,8 +144,12 @@ pub fn restore(
     target: &Path,
     force: bool,
 ) -> Result<Restored, BackupError> {
+    // The erasure ledger file alone does not make a folder occupied: it is copied into
+    // an empty folder precisely so the restore re-applies it.
     let occupied = match fs::read_dir(target) {
-        Ok(mut entries) => entries.next().is_some(),
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .any(|e| e.file_name() != crate::ledger::LEDGER_FILE),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
         Err(e) => return Err(BackupError::io(format!("cannot read {}", target.display()))(e)),
     };

@@ -75,6 +75,10 @@ pub enum Command {
         /// Show every field masked.
         #[arg(long)]
         masked: bool,
+        /// What the read is for (e.g. `marketing`): a restricted subject, or one without
+        /// consent for a consent-based purpose, is refused.
+        #[arg(long)]
+        purpose: Option<String>,
     },
     /// Find records by a searchable field: FIELD=VALUE.
     Find {
@@ -84,6 +88,9 @@ pub enum Command {
         fields: Option<Vec<String>>,
         #[arg(long)]
         masked: bool,
+        /// What the search is for; subjects it may not serve are left out.
+        #[arg(long)]
+        purpose: Option<String>,
     },
     /// Change some fields of a record (`null` removes an optional field).
     Update {
@@ -144,6 +151,31 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// One data subject's rights: erase, report, state, restrict, hold, consent.
+    Subject {
+        #[command(subcommand)]
+        command: crate::commands::subject::SubjectCommand,
+    },
+    /// Data-subject requests and their deadlines.
+    Requests {
+        #[command(subcommand)]
+        command: crate::commands::requests::RequestsCommand,
+    },
+    /// Enforce the schema's retention periods.
+    Retention {
+        #[command(subcommand)]
+        command: crate::commands::retention::RetentionCommand,
+    },
+    /// Reports on the data held (minimisation).
+    Report {
+        #[command(subcommand)]
+        command: crate::commands::retention::ReportCommand,
+    },
+    /// The privacy notice and the records of processing.
+    Privacy {
+        #[command(subcommand)]
+        command: crate::commands::privacy::PrivacyCommand,
+    },
     /// A guided tour on generated customers in a throw-away vault.
     Demo {
         /// Customers to generate.
@@ -159,6 +191,9 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Copy a vault between SQLite and PostgreSQL into an empty database and verify
+    /// counts, content hashes, the audit chain and a sample of records.
+    MigrateStore(crate::commands::migrate::MigrateArgs),
     /// Move a spreadsheet into a collection, every row through the schema.
     Import {
         /// The spreadsheet (CSV, TSV, XLSX, XLS or ODS).

@@ -1,7 +1,9 @@
 //! `gembok.toml`, the settings of one vault directory: the master key file, the audit
-//! log (`[audit]`), the monitoring rules (`[monitor]`), where alerts go (`[notify]`) and
+//! log (`[audit]`), the monitoring rules (`[monitor]`), where alerts go (`[notify]`),
 //! the staff accounts (`[accounts]`: names shown in authenticator apps and refused in
-//! passwords, session timeouts).
+//! passwords, session timeouts) and the data lifecycle (`[business]`, `[rights]`,
+//! `[retention]`, `[[erasure.webhook]]`, read in `lifecycle_settings`) and what several
+//! servers on one database share (`[cluster] redis_url`).
 //!
 //! Every command reads the same file, so the CLI and the server it starts keep one
 //! set of audit settings. Misspelt keys in `[audit]`, `[monitor]`, `[notify]` and
@@ -20,6 +22,10 @@ use gembok_core::{AuditConfig, MonitorConfig};
 use gembok_notify::NotifyConfig;
 use serde::Deserialize;
 
+use crate::lifecycle_settings::{
+    BusinessSection, ErasureSection, LifecycleSettings, RetentionSection, RightsSection,
+};
+
 /// The whole file as written.
 #[derive(Deserialize)]
 struct Document {
@@ -29,6 +35,24 @@ struct Document {
     monitor: Option<toml::Table>,
     #[serde(default)]
     accounts: AccountsSection,
+    #[serde(default)]
+    business: BusinessSection,
+    #[serde(default)]
+    rights: RightsSection,
+    #[serde(default)]
+    retention: RetentionSection,
+    #[serde(default)]
+    erasure: ErasureSection,
+    #[serde(default)]
+    cluster: ClusterSection,
+}
+
+/// `[cluster]`: what several `gembok serve` processes on one database share besides
+/// it. `redis_url` names the Redis holding the rate-limit counters of every server.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClusterSection {
+    redis_url: Option<String>,
 }
 
 /// `[accounts]`.
@@ -164,6 +188,10 @@ pub struct Settings {
     pub monitor: MonitorConfig,
     pub notify: NotifyConfig,
     pub accounts: AccountsSettings,
+    pub lifecycle: LifecycleSettings,
+    /// `[cluster] redis_url`: shared rate-limit counters for several servers (its
+    /// Debug output is redacted: the URL may carry a password).
+    pub redis_url: Option<gembok_server::RedisUrl>,
 }
 
 impl Settings {
@@ -206,6 +234,15 @@ impl Settings {
         if a.checkpoint_webhook && notify.webhook.is_empty() && notify.smtp.is_none() {
             bail!("gembok.toml: [audit] checkpoint_webhook needs a channel in [notify]");
         }
+        let redis_url = doc.cluster.redis_url.map(|u| u.trim().to_owned());
+        if redis_url
+            .as_deref()
+            .is_some_and(|u| !u.starts_with("redis://") && !u.starts_with("rediss://"))
+        {
+            bail!("gembok.toml: [cluster] redis_url must start with redis:// or rediss://");
+        }
+        let lifecycle =
+            LifecycleSettings::from_sections(doc.business, doc.rights, doc.retention, doc.erasure)?;
         Ok(Settings {
             key_file: doc.key_file.map(|k| resolve(PathBuf::from(k))),
             audit: AuditSettings {
@@ -223,6 +260,8 @@ impl Settings {
                 session_idle_minutes: acc.session_idle_minutes,
                 session_absolute_hours: acc.session_absolute_hours,
             },
+            lifecycle,
+            redis_url: redis_url.map(gembok_server::RedisUrl),
         })
     }
 
@@ -276,6 +315,35 @@ pub fn template(key_line: &str) -> String {
 # [[notify.webhook]]
 # url = "https://hooks.example.co.id/gembok"
 # secret_env = "GEMBOK_WEBHOOK_SECRET"
+
+# The business named in the privacy notice (gembok privacy notice, /privacy).
+# [business]
+# name = "Toko Contoh"
+# contact = "privasi@contoh.co.id"
+# dpo = "Petugas Pelindungan Data, dpo@contoh.co.id"
+# [[business.processors]]
+# name = "Kurir Kilat"
+# service_en = "parcel delivery"
+# service_id = "pengiriman paket"
+# classes = ["identity", "contact"]
+# country = "ID"
+
+# Deadlines of data-subject requests, in hours (UU PDP: 72 at most).
+# [rights]
+# default_hours = 72
+# [rights.deadlines]
+# gdpr = 720
+
+# Retention: how often gembok serve enforces the schema's periods (0 = never).
+# [retention]
+# every_hours = 24
+# inactive_years = 5              # also erase customers with no change for this long
+# overdue_check_minutes = 15      # how often open requests are checked against deadlines
+
+# Downstream systems told when a customer is erased (subject id and time only).
+# [[erasure.webhook]]
+# url = "https://crm.example.co.id/hooks/gembok-erasure"
+# secret_env = "GEMBOK_ERASURE_SECRET"
 "#
     )
 }

@@ -37,7 +37,10 @@ pub fn code_for(err: &anyhow::Error) -> i32 {
                 ErrorKind::Invalid => INVALID,
                 ErrorKind::NotFound => NOT_FOUND,
                 ErrorKind::Integrity => INTEGRITY,
-                ErrorKind::Conflict | ErrorKind::Unavailable | ErrorKind::Internal => OTHER,
+                ErrorKind::Conflict
+                | ErrorKind::Unavailable
+                | ErrorKind::Refused
+                | ErrorKind::Internal => OTHER,
             };
         }
         if let Some(e) = cause.downcast_ref::<CryptoError>() {

@@ -117,6 +117,26 @@ impl KeyRing {
             .unwrap_or_default()
     }
 
+    /// Whether the data-key versions in `records` are exactly the ones this ring
+    /// holds (other purposes are not compared: they never change under a running vault).
+    pub fn holds_exactly(&self, records: &[KeyRecord]) -> bool {
+        let mut stored: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+        for rec in records {
+            if let Some(c) = rec.purpose.strip_prefix("data:") {
+                stored.entry(c).or_default().push(rec.version);
+            }
+        }
+        let held = self.data.iter().filter(|(_, m)| !m.is_empty());
+        held.clone().count() == stored.len()
+            && held.into_iter().all(|(c, m)| {
+                stored.get(c.as_str()).is_some_and(|v| {
+                    let mut v = v.clone();
+                    v.sort_unstable();
+                    v.iter().eq(m.keys())
+                })
+            })
+    }
+
     /// Add a data-key version.
     pub fn insert_data_key(&mut self, collection: &str, version: u32, key: SecretKey) {
         self.data

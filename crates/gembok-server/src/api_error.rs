@@ -216,6 +216,15 @@ impl From<CoreError> for ApiError {
                     "the request conflicts with the current state of the vault",
                 ),
             },
+            ErrorKind::Refused => {
+                let status = if matches!(e, CoreError::LegalHold) {
+                    StatusCode::CONFLICT
+                } else {
+                    StatusCode::FORBIDDEN
+                };
+                let code = e.refusal_code().unwrap_or("refused");
+                ApiError::new(status, code, e.to_string())
+            }
             ErrorKind::Integrity => ApiError::internal(&e),
             ErrorKind::Unavailable => {
                 tracing::error!("audit log cannot be written; refusing personal-data request");

@@ -194,7 +194,7 @@ async fn authenticate(
             }
             Err(e) => return Err(refuse(e.code(), ApiError::from(e))),
         };
-    if let Err(secs) = s.rate.check_key(session.account.as_str()) {
+    if let Err(secs) = s.rate.check_key(session.account.as_str()).await {
         s.metrics.rate_limited("key");
         return Err(ApiError::rate_limited(secs));
     }
@@ -245,7 +245,7 @@ async fn api_key(
         }
         Err(e) => return Err(refuse(e.code(), ApiError::from(e))),
     };
-    if let Err(secs) = s.rate.check_key(&principal.key_id) {
+    if let Err(secs) = s.rate.check_key(&principal.key_id).await {
         s.metrics.rate_limited("key");
         return Err(ApiError::rate_limited(secs));
     }

@@ -48,6 +48,21 @@ pub struct Limits {
     pub max_headers: usize,
     /// Most connections served at once; further clients wait in the accept queue.
     pub max_connections: usize,
+    /// The Redis that counts the per-address, per-key and credential-attempt limits
+    /// for every server of the vault; `None`: each server counts in its own memory,
+    /// which is right for a single server only (see `middleware::counter`).
+    pub redis_url: Option<RedisUrl>,
+}
+
+/// A `redis://host:port` (or `rediss://`) URL. It may carry a password, so its Debug
+/// output is redacted.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RedisUrl(pub String);
+
+impl std::fmt::Debug for RedisUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RedisUrl([redacted])")
+    }
 }
 
 impl Default for Limits {
@@ -67,6 +82,7 @@ impl Default for Limits {
             max_header_bytes: 16 * 1024,
             max_headers: 64,
             max_connections: 1_024,
+            redis_url: None,
         }
     }
 }
@@ -80,6 +96,35 @@ pub struct ServerConfig {
     /// Address of the Prometheus listener; must be loopback. `None`: no metrics.
     pub metrics_listen: Option<SocketAddr>,
     pub limits: Limits,
+    /// Privacy notice, rights deadlines and the retention schedule.
+    pub lifecycle: LifecycleConfig,
+}
+
+/// The data-lifecycle settings the server needs: the business profile the `/privacy`
+/// page is generated from, deadlines of rights requests, and how often the retention
+/// and overdue-request jobs run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LifecycleConfig {
+    pub profile: gembok_core::lifecycle::BusinessProfile,
+    pub rights: gembok_core::lifecycle::RightsConfig,
+    /// How often retention runs; `None`: never on its own (the CLI can run it).
+    pub retention_every: Option<Duration>,
+    /// Erase subjects with no change anywhere for this long (`None`: keep them).
+    pub inactive_after: Option<gembok_core::schema::Retention>,
+    /// How often open requests are checked against their deadlines.
+    pub overdue_check_every: Duration,
+}
+
+impl Default for LifecycleConfig {
+    fn default() -> Self {
+        LifecycleConfig {
+            profile: gembok_core::lifecycle::BusinessProfile::default(),
+            rights: gembok_core::lifecycle::RightsConfig::default(),
+            retention_every: Some(Duration::from_secs(24 * 3600)),
+            inactive_after: None,
+            overdue_check_every: Duration::from_secs(15 * 60),
+        }
+    }
 }
 
 impl ServerConfig {
@@ -90,6 +135,7 @@ impl ServerConfig {
             tls,
             metrics_listen: None,
             limits: Limits::default(),
+            lifecycle: LifecycleConfig::default(),
         }
     }
 }

@@ -29,4 +29,7 @@ pub enum ServerError {
     },
     #[error("server: {0}")]
     Io(#[from] std::io::Error),
+    /// The `[cluster] redis_url` cannot be used (the URL itself is not repeated).
+    #[error("the Redis URL for shared rate limits is not valid: {0}")]
+    Redis(String),
 }

@@ -11,8 +11,9 @@
 //! A request passes, outermost first: security headers, the JSON error normaliser,
 //! request logging and metrics, the refusal of credentials in the URL, the per-address
 //! rate limit, the per-address limit on credential attempts and the request timeout;
-//! then, for every route but `/healthz`, `/v1/openapi.json` and the login steps
-//! (`/v1/auth/login`, `/v1/auth/enrol`, `/v1/auth/2fa`), authentication with the
+//! then, for every route but `/healthz`, `/v1/openapi.json`, the login steps
+//! (`/v1/auth/login`, `/v1/auth/enrol`, `/v1/auth/2fa`) and the privacy notice
+//! (`/privacy`, `/privacy.json`), authentication with the
 //! per-key rate limit and the body limit; and finally the handler. Below all of this,
 //! each connection has a TLS handshake timeout, a header-read timeout and header size
 //! limits (see `serve`).
@@ -21,6 +22,11 @@
 //! authenticated principal into every audit event; refused credentials become
 //! `auth.failed` events. `GET /v1/audit` and `GET /v1/alerts` read the log and the
 //! monitoring alerts back, for roles with the `audit_read` right.
+//!
+//! The data lifecycle is exposed under `/v1/subjects/{id}/...` (erasure, report,
+//! restriction, hold, consent), `/v1/requests`, `/v1/retention/run`,
+//! `/v1/reports/minimisation` and `/v1/privacy/processing`; while it serves, the server
+//! also runs retention and the overdue-request check on their schedule (see `jobs`).
 //!
 //! The `gembok serve` command builds a [`ServerConfig`], calls [`Server::bind`] with a
 //! [`gembok_core::Gate`], a [`gembok_core::apikeys::ApiKeys`] and a
@@ -33,6 +39,7 @@ mod auth;
 mod config;
 mod error;
 mod extract;
+mod jobs;
 mod metrics;
 mod middleware;
 mod openapi;
@@ -41,7 +48,7 @@ mod serve;
 mod state;
 mod tls;
 
-pub use config::{Limits, ServerConfig, TlsSource};
+pub use config::{LifecycleConfig, Limits, RedisUrl, ServerConfig, TlsSource};
 pub use error::ServerError;
 pub use openapi::openapi_json;
 pub use serve::{Server, ShutdownHandle};

@@ -8,15 +8,15 @@ use utoipa::{Modify, OpenApi};
 
 use crate::api_error::{ErrorBody, ErrorDetail};
 use crate::routes::{
-    alerts, apikeys, audit, auth, auth_session, credentials, dto, dto_auth, health, records,
-    schema, search, users,
+    alerts, apikeys, audit, auth, auth_session, credentials, dto, dto_auth, dto_lifecycle, health,
+    privacy, records, requests, schema, search, subjects, users,
 };
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Gembok API",
-        description = "The HTTPS JSON API of Gembok, a customer-data vault. Every route but /healthz, /v1/openapi.json and the login steps (/v1/auth/login, /v1/auth/enrol, /v1/auth/2fa) needs `Authorization: Bearer <API key or staff session token>` or the `__Host-gembok_session` cookie (with `X-CSRF-Token` on requests that change state); reads of personal data state a purpose in the `Gembok-Purpose` header. Errors are `{\"error\": {\"code\", \"message\"}}`.",
+        description = "The HTTPS JSON API of Gembok, a customer-data vault. Every route but /healthz, /v1/openapi.json, the login steps (/v1/auth/login, /v1/auth/enrol, /v1/auth/2fa) and the privacy notice (/privacy, /privacy.json) needs `Authorization: Bearer <API key or staff session token>` or the `__Host-gembok_session` cookie (with `X-CSRF-Token` on requests that change state); reads of personal data state a purpose in the `Gembok-Purpose` header. Errors are `{\"error\": {\"code\", \"message\"}}`.",
         license(name = "Apache-2.0"),
     ),
     paths(
@@ -57,8 +57,22 @@ use crate::routes::{
         users::list,
         users::unlock,
         users::reissue_enrolment,
+        subjects::erase,
+        subjects::report,
+        subjects::state,
+        subjects::restriction,
+        subjects::hold,
+        subjects::consent,
+        requests::open,
+        requests::list,
+        requests::close,
+        requests::retention,
+        requests::minimisation,
+        privacy::processing,
+        privacy::notice_html,
+        privacy::notice_json,
     ),
-    components(schemas(ErrorBody, ErrorDetail, dto::RecordFields, dto_auth::ChallengeOut, dto_auth::TotpEnrolmentOut)),
+    components(schemas(ErrorBody, ErrorDetail, dto::RecordFields, dto_auth::ChallengeOut, dto_auth::TotpEnrolmentOut, dto_lifecycle::SubjectReportOut, dto_lifecycle::PrivacyNoticeOut)),
     modifiers(&BearerAuth),
     tags(
         (name = "records", description = "Records of a collection"),
@@ -68,6 +82,8 @@ use crate::routes::{
         (name = "audit", description = "The tamper-evident audit log and monitoring alerts"),
         (name = "auth", description = "Staff login: password, 2FA, sessions (bearer token or `__Host-gembok_session` cookie with `X-CSRF-Token`), re-authentication"),
         (name = "users", description = "Staff accounts: create with a one-time enrolment token, list, unlock"),
+        (name = "subjects", description = "Data-subject rights: erasure, the subject report, restriction, legal hold, consent, rights requests with deadlines, retention and the minimisation report"),
+        (name = "privacy", description = "The public privacy notice (HTML and JSON) and the records of processing"),
         (name = "meta", description = "Liveness and this document"),
     ),
 )]

@@ -1,5 +1,6 @@
 //! What every handler shares: the gate, the key and account services, the limits, the
-//! rate limiters and the metrics; plus small helpers for time and blocking work.
+//! rate limiters, the metrics and the lifecycle settings; plus small helpers for time
+//! and blocking work.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -11,7 +12,7 @@ use gembok_core::Gate;
 use crate::api_error::ApiError;
 use crate::metrics::Metrics;
 use crate::middleware::ratelimit::RateLimits;
-use crate::Limits;
+use crate::{LifecycleConfig, Limits};
 
 /// Shared state of the API router.
 #[derive(Clone)]
@@ -22,6 +23,8 @@ pub(crate) struct AppState {
     pub limits: Arc<Limits>,
     pub rate: Arc<RateLimits>,
     pub metrics: Arc<Metrics>,
+    /// Business profile for the privacy notice, rights deadlines, retention settings.
+    pub lifecycle: Arc<LifecycleConfig>,
 }
 
 /// The address of the TCP peer, put on every request by the connection loop. Proxy

@@ -15,6 +15,7 @@ mod audit;
 mod blind;
 mod config;
 mod errors;
+mod export;
 mod field_ids;
 mod index_keys;
 mod lifecycle;

@@ -5,11 +5,11 @@ use crate::config::{describe_hosts, Target};
 use crate::errors::map;
 use crate::field_ids::FieldIds;
 use crate::pool::Pool;
-use crate::{audit, lifecycle, migrations, read, retry, write};
+use crate::{audit, export, lifecycle, migrations, read, retry, write};
 use gembok_store::StoreError;
 use gembok_store::{
-    AuditCheckpoint, AuditQuery, AuditRow, KeyRecord, Mutation, RecordMeta, SchemaVersion,
-    SealedRecord, Store,
+    AuditCheckpoint, AuditQuery, AuditRow, IndexEntry, KeyRecord, Mutation, RecordMeta,
+    SchemaVersion, SealedRecord, Store,
 };
 use gembok_types::RecordId;
 
@@ -188,6 +188,34 @@ impl Store for PostgresStore {
 
     fn setting(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
         retry::read(&self.pool, |c| read::setting(c, name))
+    }
+
+    fn settings(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        retry::read(&self.pool, export::settings)
+    }
+
+    fn doc_kinds(&self) -> Result<Vec<String>, StoreError> {
+        retry::read(&self.pool, export::doc_kinds)
+    }
+
+    fn collections(&self) -> Result<Vec<String>, StoreError> {
+        retry::read(&self.pool, export::collections)
+    }
+
+    /// The field list and its pages are several statements: one read-only
+    /// transaction makes them one snapshot.
+    fn index_entries(
+        &self,
+        collection: &str,
+        after: Option<&IndexEntry>,
+        limit: usize,
+    ) -> Result<Vec<IndexEntry>, StoreError> {
+        retry::read(&self.pool, |c| {
+            let mut tx = c.serializable()?;
+            let out = export::index_entries(&mut tx, collection, after, limit)?;
+            tx.commit()?;
+            Ok(out)
+        })
     }
 
     fn doc(&self, kind: &str, id: &str) -> Result<Option<Vec<u8>>, StoreError> {

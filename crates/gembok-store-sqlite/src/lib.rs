@@ -17,6 +17,7 @@ mod blind;
 mod connection;
 mod docs;
 mod errors;
+mod export;
 mod field_ids;
 mod index_keys;
 mod lifecycle;

@@ -5,11 +5,11 @@ use crate::connection::{self, ConnectionSettings};
 use crate::errors::map;
 use crate::field_ids::FieldIds;
 use crate::pool::ReaderPool;
-use crate::{audit_read, docs, lifecycle, migrations, read, search, write};
+use crate::{audit_read, docs, export, lifecycle, migrations, read, search, write};
 use gembok_store::StoreError;
 use gembok_store::{
-    AuditCheckpoint, AuditQuery, AuditRow, KeyRecord, Mutation, RecordMeta, SchemaVersion,
-    SealedRecord, Store,
+    AuditCheckpoint, AuditQuery, AuditRow, IndexEntry, KeyRecord, Mutation, RecordMeta,
+    SchemaVersion, SealedRecord, Store,
 };
 use gembok_types::RecordId;
 use rusqlite::{Connection, TransactionBehavior};
@@ -209,6 +209,27 @@ impl Store for SqliteStore {
 
     fn setting(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
         read::setting(&self.readers.get(), name)
+    }
+
+    fn settings(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        export::settings(&self.readers.get())
+    }
+
+    fn doc_kinds(&self) -> Result<Vec<String>, StoreError> {
+        export::doc_kinds(&self.readers.get())
+    }
+
+    fn collections(&self) -> Result<Vec<String>, StoreError> {
+        export::collections(&self.readers.get())
+    }
+
+    fn index_entries(
+        &self,
+        collection: &str,
+        after: Option<&IndexEntry>,
+        limit: usize,
+    ) -> Result<Vec<IndexEntry>, StoreError> {
+        export::index_entries(&self.readers.get(), collection, after, limit)
     }
 
     fn doc(&self, kind: &str, id: &str) -> Result<Option<Vec<u8>>, StoreError> {

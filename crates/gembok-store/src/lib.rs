@@ -11,6 +11,7 @@
 
 mod audit;
 pub mod codec;
+pub mod copy;
 mod error;
 pub mod field_ids;
 pub mod index_keys;
@@ -20,6 +21,7 @@ mod store;
 pub mod testkit;
 
 pub use audit::{AuditCheckpoint, AuditQuery, AuditRow};
+pub use copy::{copy_store, verify_copy, CopyProgress, CopyReport, Kind, KindSummary};
 pub use error::StoreError;
 pub use model::{
     IndexEntry, KeyRecord, Mutation, RecordMeta, SchemaVersion, SealedField, SealedRecord,

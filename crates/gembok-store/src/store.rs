@@ -7,8 +7,8 @@
 //! index entries and (later) its audit event commit together.
 
 use crate::{
-    AuditCheckpoint, AuditQuery, AuditRow, KeyRecord, Mutation, RecordMeta, SchemaVersion,
-    SealedRecord, StoreError,
+    AuditCheckpoint, AuditQuery, AuditRow, IndexEntry, KeyRecord, Mutation, RecordMeta,
+    SchemaVersion, SealedRecord, StoreError,
 };
 use gembok_types::RecordId;
 
@@ -129,6 +129,28 @@ pub trait Store: Send + Sync {
 
     /// A setting written by [`Mutation::PutSetting`].
     fn setting(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// Every setting as `(name, value)`, ordered by name (byte order). With the
+    /// methods below it makes the whole store walkable, for copying it to another
+    /// backend.
+    fn settings(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
+
+    /// Every kind that has at least one document, in byte order.
+    fn doc_kinds(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Every collection that holds a record or a blind-index entry, in byte order
+    /// (entries whose record is gone still name their collection).
+    fn collections(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Up to `limit` blind-index entries of `collection` ordered by (field, digest,
+    /// record) in byte order, strictly after the entry `after` (whose collection is
+    /// ignored); entries whose record is gone are included.
+    fn index_entries(
+        &self,
+        collection: &str,
+        after: Option<&IndexEntry>,
+        limit: usize,
+    ) -> Result<Vec<IndexEntry>, StoreError>;
 
     /// The body of the document of `kind` stored under `id` by [`Mutation::PutDoc`].
     fn doc(&self, kind: &str, id: &str) -> Result<Option<Vec<u8>>, StoreError>;

@@ -118,6 +118,7 @@ pub fn start(plan: &ApiPlan) -> Result<BenchServer> {
         },
         metrics_listen: None,
         limits: bench_limits(),
+        lifecycle: Default::default(),
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(plan.server_threads)

@@ -1,5 +1,7 @@
 //! `gembok backup keygen|create|verify|list|status|drill` and `gembok restore`: the
-//! arguments and printing around `gembok-backup`, which does the work.
+//! arguments and printing around `gembok-backup`, which does the work. A restore ends by
+//! re-applying the erasure ledger, so an older backup does not bring erased customers
+//! back.
 //!
 //! Destinations and recipients come from the flags or from `[backup]` in
 //! `gembok.toml` (`to = "..."`, `recipients = ["age1..."]`). That section is read here
@@ -12,7 +14,9 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use gembok_backup::dest::MANIFEST_SUFFIX;
-use gembok_backup::{identity, BackupError, Destination, SignatureCheck, SignedManifest};
+use gembok_backup::{
+    identity, ledger, BackupError, Destination, FileLedger, SignatureCheck, SignedManifest,
+};
 use gembok_core::{Actor, AuditEvent};
 use gembok_crypto::MasterKey;
 use serde::Deserialize;
@@ -381,11 +385,13 @@ pub fn restore(dir: &VaultDir, out: OutputFormat, args: RestoreArgs) -> Result<(
     if !target.tls_files().0.exists() {
         target.generate_tls()?;
     }
+    let ledger = reapply_ledger(&vault, &args.to, r.moved_aside.as_deref(), &key)?;
     let m = &r.verified.manifest.manifest;
     emit(
         out,
         &json!({"name": m.name, "data_dir": args.to.display().to_string(), "counts": r.verified.facts.counts,
-                "moved_aside": r.moved_aside.as_ref().map(|p| p.display().to_string())}),
+                "moved_aside": r.moved_aside.as_ref().map(|p| p.display().to_string()),
+                "ledger_subjects": ledger.subjects, "reerased_records": ledger.records}),
         || {
             let mut s = format!(
                 "restored {} ({}) into {}: {}; it opens with {}.",
@@ -401,10 +407,54 @@ pub fn restore(dir: &VaultDir, out: OutputFormat, args: RestoreArgs) -> Result<(
                     p.display()
                 ));
             }
+            if ledger.subjects > 0 {
+                s.push_str(&format!(
+                    "\nerasure ledger re-applied ({} erased subject(s)): {} record(s) erased \
+                     again / {} data dihapus kembali",
+                    ledger.subjects, ledger.records, ledger.records
+                ));
+            }
             s
         },
     );
     Ok(())
+}
+
+/// What re-applying the erasure ledger after a restore did.
+struct Reapplied {
+    subjects: usize,
+    records: u64,
+}
+
+/// Erase again, in the restored vault, every subject of the ledger file in `root` and of
+/// the ledger of the database moved aside: a backup older than an erasure must not bring
+/// the subject back. The file then names every subject of the union.
+fn reapply_ledger(
+    vault: &gembok_core::Vault,
+    root: &std::path::Path,
+    moved_aside: Option<&std::path::Path>,
+    key: &std::path::Path,
+) -> Result<Reapplied> {
+    let file = FileLedger::in_dir(root);
+    let mut entries = file.read().map_err(coded)?;
+    if let Some(aside) = moved_aside {
+        match ledger::ledger_of_database(aside, key) {
+            Ok(old) => entries = ledger::union(&entries, &old),
+            Err(e) => eprintln!(
+                "gembok: warning: the erasure ledger of {} cannot be read ({e}); only {} is \
+                 re-applied / buku penghapusan basis data lama tidak terbaca",
+                aside.display(),
+                file.path().display()
+            ),
+        }
+    }
+    let entries = ledger::union(&entries, &[]);
+    let records = vault.reapply_ledger(&Actor::local_operator(), &entries)?;
+    file.add_missing(&entries).map_err(coded)?;
+    Ok(Reapplied {
+        subjects: entries.len(),
+        records,
+    })
 }
 
 fn list(dir: &VaultDir, out: OutputFormat, to: Option<String>) -> Result<()> {

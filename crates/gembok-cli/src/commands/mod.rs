@@ -7,11 +7,17 @@ mod demo;
 mod import;
 mod init;
 mod keys;
+mod lifecycle;
+pub(crate) mod migrate;
+pub(crate) mod privacy;
 mod records;
 pub(crate) mod recovery;
+pub(crate) mod requests;
+pub(crate) mod retention;
 mod scan;
 mod schema;
 mod serve;
+pub(crate) mod subject;
 mod user;
 
 use anyhow::Result;
@@ -45,13 +51,35 @@ pub fn run(cli: Cli) -> Result<()> {
             id,
             fields,
             masked,
-        } => records::get(&dir, out, &collection, &id, fields.as_deref(), masked),
+            purpose,
+        } => records::get(
+            &dir,
+            out,
+            &collection,
+            &id,
+            records::ReadOptions {
+                fields: fields.as_deref(),
+                masked,
+                purpose: purpose.as_deref(),
+            },
+        ),
         Command::Find {
             collection,
             query,
             fields,
             masked,
-        } => records::find(&dir, out, &collection, &query, fields.as_deref(), masked),
+            purpose,
+        } => records::find(
+            &dir,
+            out,
+            &collection,
+            &query,
+            records::ReadOptions {
+                fields: fields.as_deref(),
+                masked,
+                purpose: purpose.as_deref(),
+            },
+        ),
         Command::Update {
             collection,
             id,
@@ -84,8 +112,14 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Apikey { command } => apikey::run(&dir, out, command),
         Command::Audit { command } => audit::run(&dir, out, command),
         Command::User { command } => user::run(&dir, out, command),
+        Command::Subject { command } => subject::run(&dir, out, command),
+        Command::Requests { command } => requests::run(&dir, out, command),
+        Command::Retention { command } => retention::run(&dir, out, command),
+        Command::Report { command } => retention::report(&dir, out, command),
+        Command::Privacy { command } => privacy::run(&dir, out, command),
         Command::Demo { customers, keep } => demo::run(out, customers, keep.as_deref()),
         Command::Scan { paths } => scan::run(out, &paths),
+        Command::MigrateStore(args) => migrate::run(&dir, out, args),
         Command::Import {
             file,
             collection,

@@ -121,23 +121,39 @@ fn commit(
     Ok(ids.len())
 }
 
+/// How `get` and `find` read: which fields, masked or not, for which purpose.
+pub struct ReadOptions<'a> {
+    pub fields: Option<&'a [String]>,
+    pub masked: bool,
+    pub purpose: Option<&'a str>,
+}
+
+impl ReadOptions<'_> {
+    fn actor(&self) -> Actor {
+        Actor::local_operator().with_purpose(self.purpose)
+    }
+
+    fn names(&self) -> Option<Vec<&str>> {
+        self.fields.map(|f| f.iter().map(String::as_str).collect())
+    }
+}
+
 pub fn get(
     dir: &VaultDir,
     out: OutputFormat,
     collection: &str,
     id: &str,
-    fields: Option<&[String]>,
-    masked: bool,
+    opts: ReadOptions<'_>,
 ) -> Result<()> {
     let vault = dir.open()?;
     let id = parse_id(id)?;
-    let names: Option<Vec<&str>> = fields.map(|f| f.iter().map(String::as_str).collect());
+    let names = opts.names();
     let rec = vault.get(
-        &Actor::local_operator(),
+        &opts.actor(),
         collection,
         id,
         names.as_deref(),
-        view(masked),
+        view(opts.masked),
     )?;
     emit(out, &rec.to_json(), || record_text(&rec));
     Ok(())
@@ -148,21 +164,20 @@ pub fn find(
     out: OutputFormat,
     collection: &str,
     query: &str,
-    fields: Option<&[String]>,
-    masked: bool,
+    opts: ReadOptions<'_>,
 ) -> Result<()> {
     let vault = dir.open()?;
     let (field, value) = query
         .split_once('=')
         .ok_or_else(|| fail(INVALID, "the query must be FIELD=VALUE"))?;
-    let names: Option<Vec<&str>> = fields.map(|f| f.iter().map(String::as_str).collect());
+    let names = opts.names();
     let found = vault.find(
-        &Actor::local_operator(),
+        &opts.actor(),
         collection,
         field,
         value,
         names.as_deref(),
-        view(masked),
+        view(opts.masked),
     )?;
     let json = Value::Array(found.iter().map(|r| r.to_json()).collect());
     emit(out, &json, || {

@@ -4,7 +4,10 @@
 //!
 //! The server also runs the audit log's upkeep: the monitor of `[monitor]` watches
 //! every committed event and its alerts go to the channels of `[notify]`; a timer signs
-//! a checkpoint when one is due, and retention runs at start and once a day.
+//! a checkpoint when one is due, and retention runs at start and once a day. The data
+//! lifecycle settings (`[business]`, `[rights]`, `[retention]`) go to the server, which
+//! schedules retention of records and overdue checks; erasures are told to the ledger
+//! file and to `[[erasure.webhook]]`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -12,6 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
+use gembok_backup::FileLedger;
 use gembok_core::access::Gate;
 use gembok_core::accounts::Accounts;
 use gembok_core::apikeys::ApiKeySpec;
@@ -20,6 +24,7 @@ use gembok_server::{certificate_fingerprint, Server, ServerConfig, TlsSource};
 
 use super::apikey::now_ms;
 use crate::account_notices::AccountNotifier;
+use crate::erasure_notices::{erasure_notifier, ErasureNotifier};
 use crate::monitoring::{attach_monitor, notifier, CheckpointNotifier, NotifySink};
 use crate::vaultdir::VaultDir;
 
@@ -73,6 +78,12 @@ pub fn run(dir: &VaultDir, opts: ServeOptions) -> Result<()> {
     let gate = Arc::new(Gate::new(Arc::clone(&vault), Arc::clone(&policy)));
     let mut config = ServerConfig::new(opts.listen, tls.clone());
     config.metrics_listen = opts.metrics_listen;
+    config.lifecycle = settings.lifecycle.to_server();
+    config.limits.redis_url = settings.redis_url.clone();
+    // Erasures (by request or by retention) go to the ledger file beside the database
+    // and to [[erasure.webhook]]; a missing webhook secret stops the start here.
+    let erasure_hooks = erasure_notifier(&settings)?;
+    vault.add_erasure_listener(Arc::new(FileLedger::in_dir(&dir.root)));
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -88,6 +99,11 @@ pub fn run(dir: &VaultDir, opts: ServeOptions) -> Result<()> {
             accounts.add_listener(Arc::new(AccountNotifier::new(handle.clone())));
             monitor.add_sink(Arc::new(NotifySink::new(handle)));
             tracing::info!(channels, "alerts are sent to the [notify] channels");
+        }
+        if let Some(n) = erasure_hooks {
+            let receivers = n.channels().len();
+            vault.add_erasure_listener(Arc::new(ErasureNotifier::queue(n.spawn())));
+            tracing::info!(receivers, "erasures are sent to the [[erasure.webhook]] receivers");
         }
         spawn_audit_upkeep(audit);
         let server = Server::bind(config, gate, Arc::clone(&keys), accounts).await?;

@@ -106,7 +106,8 @@ impl Accounts {
     }
 
     /// The answer for an unknown or not yet enrolled address: hash against the dummy
-    /// hash (same cost), count the failure in memory (same throttling), same error.
+    /// hash (same cost), count the failure in a store document (same throttling, seen
+    /// by every server on the database), same error.
     fn unknown_login(
         &self,
         email_id: Option<&str>,
@@ -115,26 +116,33 @@ impl Accounts {
         now: i64,
     ) -> Result<LoginOutcome, AccountError> {
         let key = email_id.unwrap_or("invalid");
-        match self.unknown.verdict(key, now, &self.config.throttle) {
+        match self.unknown_verdict(key, now)? {
             Verdict::Allowed => {}
             Verdict::Wait { retry_after_ms } => {
-                self.note_unknown(client, "throttled", now)?;
+                self.note_unknown(client, "throttled", Vec::new(), now)?;
                 return Err(AccountError::Throttled {
                     retry_after_secs: retry_secs(retry_after_ms),
                 });
             }
             Verdict::Locked => {
-                self.note_unknown(client, "locked", now)?;
+                self.note_unknown(client, "locked", Vec::new(), now)?;
                 return Err(AccountError::Locked);
             }
         }
         let _ = self.hashing.verify(None, password)?;
-        self.unknown.record_failure(key, now, &self.config.throttle);
-        self.note_unknown(client, "wrong_password", now)?;
+        let _guard = self.locked();
+        let count = self.unknown_failure(key, now)?;
+        self.note_unknown(client, "wrong_password", vec![count], now)?;
         Err(AccountError::InvalidCredentials)
     }
 
-    fn note_unknown(&self, client: &ClientInfo, code: &str, now: i64) -> Result<(), AccountError> {
+    fn note_unknown(
+        &self,
+        client: &ClientInfo,
+        code: &str,
+        muts: Vec<gembok_store::Mutation>,
+        now: i64,
+    ) -> Result<(), AccountError> {
         let actor = crate::audit::Actor {
             principal: "unknown".into(),
             role: String::new(),
@@ -144,7 +152,11 @@ impl Accounts {
         };
         let event =
             AuditEvent::new(&actor, "login.failed", now).outcome(Outcome::Denied, Some(code));
-        self.audit.record(event)?;
+        if muts.is_empty() {
+            self.audit.record(event)?;
+        } else {
+            self.audit.commit(muts, vec![event])?;
+        }
         self.remember_attempt(
             super::history::UNKNOWN,
             "login",

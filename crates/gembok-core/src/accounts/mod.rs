@@ -141,8 +141,6 @@ pub struct Accounts {
     config: AccountsConfig,
     keys: storage::StaffKeys,
     hashing: hashing::HashGate,
-    /// Failure counts of addresses without an account.
-    unknown: unknown::UnknownThrottle,
     /// Serialises read-modify-write of account documents.
     lock: Mutex<()>,
     listeners: RwLock<Vec<Arc<dyn AccountListener>>>,
@@ -163,7 +161,6 @@ impl Accounts {
             audit,
             policy,
             hashing: hashing::HashGate::new(config.max_concurrent_hashes)?,
-            unknown: unknown::UnknownThrottle::default(),
             config,
             keys,
             lock: Mutex::new(()),

@@ -3,8 +3,10 @@
 //!
 //! Data-key rotation first adds the new version (so new writes use it at once), then
 //! walks the records still sealed under older versions in batches, re-sealing each in
-//! its own small transaction, and finally deletes the versions nothing uses any more.
-//! It can be interrupted and run again: it simply continues.
+//! its own small transaction, and finally deletes the versions nothing uses any more,
+//! after a grace period that lets other processes on the same store switch to the new
+//! versions first (see `refresh`). It can be interrupted and run again: it simply
+//! continues.
 
 use gembok_crypto::MasterKey;
 use gembok_store::{Mutation, SealedField};
@@ -60,6 +62,7 @@ impl Vault {
         }
         let event = AuditEvent::new(actor, "key.rotate", now).code("data_keys");
         self.audit.commit(muts, vec![event])?;
+        let added = std::time::Instant::now();
         self.replace_state(state.with_keys(keys));
         // Phase 2: re-seal everything under the new versions.
         let state = self.snapshot();
@@ -108,9 +111,15 @@ impl Vault {
                 progress(done.min(total), total);
             }
         }
-        // Phase 3: drop versions nothing uses.
+        // Phase 3: drop versions nothing uses, once every process sharing the store
+        // has had time to see the new ones (see `refresh`).
+        if let Some(rest) = super::refresh::ROTATION_GRACE.checked_sub(added.elapsed()) {
+            std::thread::sleep(rest);
+        }
         let mut keys = state.keys.clone_ring();
+        let stored = self.store.keys()?;
         let mut muts = Vec::new();
+        let mut dropped = Vec::new();
         for (name, version) in &report.new_versions {
             if !self
                 .store
@@ -125,10 +134,33 @@ impl Vault {
                     version: old,
                 });
                 keys.remove_data_key(name, old);
-                report.removed_versions += 1;
+                dropped.push((name.clone(), *version, old));
             }
         }
         self.store.apply(&muts)?;
+        // A write sealed under an old version just before the delete would be lost
+        // with its key: look once more, and put back the keys still in use.
+        let mut restore = Vec::new();
+        for (name, version, old) in dropped {
+            let late = !self
+                .store
+                .below_key_version(&name, version, None, 1)?
+                .is_empty();
+            let purpose = data_purpose(&name);
+            match stored
+                .iter()
+                .find(|r| late && r.purpose == purpose && r.version == old)
+            {
+                Some(rec) => restore.push(Mutation::PutKey(rec.clone())),
+                None => report.removed_versions += 1,
+            }
+        }
+        if !restore.is_empty() {
+            self.store.apply(&restore)?;
+            // The reloaded ring holds the restored versions again.
+            let records = self.store.keys()?;
+            keys = crate::keyring::KeyRing::load(&state.master, &records, &state.schema)?;
+        }
         self.replace_state(state.with_keys(keys));
         Ok(report)
     }

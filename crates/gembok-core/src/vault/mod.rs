@@ -9,6 +9,7 @@ mod admin;
 mod credentials;
 mod keys;
 mod read;
+mod refresh;
 mod seal;
 mod write;
 
@@ -65,6 +66,8 @@ pub struct Vault {
     pub(crate) audit: Arc<AuditLog>,
     state: RwLock<Arc<State>>,
     pub(crate) admin: Mutex<()>,
+    /// When the key ring was last compared with the store (see `refresh`).
+    key_check: Mutex<std::time::Instant>,
     credentials: credentials::Credentials,
     pub(crate) erasure_listeners: RwLock<Vec<Arc<dyn crate::lifecycle::ErasureListener>>>,
     vault_id: String,
@@ -150,6 +153,7 @@ impl Vault {
             audit: Arc::new(audit),
             state: RwLock::new(Arc::new(state)),
             admin: Mutex::new(()),
+            key_check: Mutex::new(std::time::Instant::now()),
             credentials: credentials::Credentials::default(),
             erasure_listeners: RwLock::new(Vec::new()),
             vault_id,
@@ -191,7 +195,8 @@ impl Vault {
         &self.store
     }
 
-    pub(crate) fn snapshot(&self) -> Arc<State> {
+    /// The snapshot as it is, without asking the store (see [`Vault::snapshot`]).
+    pub(crate) fn current(&self) -> Arc<State> {
         Arc::clone(&self.state.read().unwrap_or_else(|p| p.into_inner()))
     }
 

@@ -53,6 +53,9 @@ impl Vault {
             check_field_names(coll, names)?;
         }
         let sealed = self.store.get(coll.name.as_str(), ids, fields)?;
+        let name = coll.name.to_string();
+        let state = self.covering(state, &name, &sealed);
+        let coll = state.schema.collection(collection)?;
         self.check_subjects(
             actor.purpose.as_deref(),
             sealed.iter().map(|r| r.meta.subject),
@@ -97,6 +100,9 @@ impl Vault {
             &key.digest,
             wanted.as_deref(),
         )?;
+        let name = coll.name.to_string();
+        let state = self.covering(state, &name, &candidates);
+        let coll = state.schema.collection(collection)?;
         let mut out = Vec::with_capacity(candidates.len());
         for mut rec in candidates {
             if !key.matches(&state, coll.name.as_str(), &rec)?
@@ -137,14 +143,16 @@ impl Vault {
             &key.digest,
             Some(&only),
         )?;
+        let name = coll.name.to_string();
+        let state = self.covering(state, &name, &candidates);
         let mut ids = Vec::with_capacity(candidates.len());
         for rec in candidates {
-            if key.matches(&state, coll.name.as_str(), &rec)? {
+            if key.matches(&state, &name, &rec)? {
                 ids.push(rec.meta.id);
             }
         }
         let event = AuditEvent::new(actor, "record.search", now_ms())
-            .collection(coll.name.as_str())
+            .collection(&name)
             .records(ids.iter().copied())
             .fields([key.field.as_str()]);
         self.audit.record(event)?;

@@ -163,6 +163,27 @@ impl Store for Counting {
         self.read();
         self.inner.docs(kind)
     }
+    fn settings(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        self.read();
+        self.inner.settings()
+    }
+    fn doc_kinds(&self) -> Result<Vec<String>, StoreError> {
+        self.read();
+        self.inner.doc_kinds()
+    }
+    fn collections(&self) -> Result<Vec<String>, StoreError> {
+        self.read();
+        self.inner.collections()
+    }
+    fn index_entries(
+        &self,
+        c: &str,
+        after: Option<&gembok_store::IndexEntry>,
+        limit: usize,
+    ) -> Result<Vec<gembok_store::IndexEntry>, StoreError> {
+        self.read();
+        self.inner.index_entries(c, after, limit)
+    }
 }
 
 pub struct Fixture {

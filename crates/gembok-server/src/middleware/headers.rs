@@ -1,7 +1,10 @@
 //! Security headers on every answer of the API, errors included.
 //!
-//! The API serves JSON only, so the content security policy forbids everything;
-//! `no-store` keeps personal data out of browser and proxy caches.
+//! The API serves JSON, so the content security policy forbids everything; `no-store`
+//! keeps personal data out of browser and proxy caches. The few handlers serving a
+//! page or a document without personal data (the public privacy notice) set their own
+//! `Cache-Control` and content security policy, which are kept; every other header is
+//! always ours.
 
 use axum::extract::Request;
 use axum::http::{header, HeaderName, HeaderValue};
@@ -20,8 +23,14 @@ pub(crate) async fn security_headers(req: Request, next: Next) -> Response {
     set(h, header::STRICT_TRANSPORT_SECURITY, HSTS);
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(h, header::REFERRER_POLICY, "no-referrer");
-    set(h, header::CONTENT_SECURITY_POLICY, CSP);
     set(h, header::X_FRAME_OPTIONS, "DENY");
-    set(h, header::CACHE_CONTROL, "no-store");
+    for (name, value) in [
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::CACHE_CONTROL, "no-store"),
+    ] {
+        if !h.contains_key(&name) {
+            set(h, name, value);
+        }
+    }
     response
 }

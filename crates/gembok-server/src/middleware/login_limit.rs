@@ -6,20 +6,21 @@
 //! limit holds whatever the account, so one address cannot spray a common password
 //! over many e-mail addresses or records. It runs before authentication and before any
 //! body is read, so a refused attempt costs no hashing at all. Answered with 429,
-//! `Retry-After` and the code `too_many_login_attempts`. Idle entries are dropped by
-//! [`LoginLimit::forget_idle`], which the server calls every minute.
+//! `Retry-After` and the code `too_many_login_attempts`. With a shared counter
+//! ([`super::counter`]) the budget holds across every server of the vault, and an
+//! unreachable counter refuses attempts with 503 `limiter_unavailable`. Idle entries
+//! are dropped by [`LoginLimit::forget_idle`], which the server calls every minute.
 
 use std::net::IpAddr;
-use std::num::NonZeroU32;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota};
 
+use super::counter::{Counter, Redis, Refusal};
 use crate::api_error::ApiError;
 use crate::metrics::Metrics;
 use crate::state::ClientAddr;
@@ -44,36 +45,37 @@ pub(crate) fn is_attempt(method: &Method, path: &str) -> bool {
 
 /// Attempts per minute per address; `None` inside when the limit is off.
 pub(crate) struct LoginLimit {
-    limiter: Option<DefaultKeyedRateLimiter<IpAddr>>,
-    clock: DefaultClock,
+    counter: Option<Counter>,
 }
 
 impl LoginLimit {
     /// `per_minute` attempts a minute, all of which may come at once; 0 turns it off.
-    pub fn new(per_minute: u32) -> Self {
+    /// Counted in this process, or in Redis when `shared` is given.
+    pub fn new(per_minute: u32, shared: Option<&Arc<Redis>>) -> Self {
         LoginLimit {
-            limiter: NonZeroU32::new(per_minute)
-                .map(|n| DefaultKeyedRateLimiter::keyed(Quota::per_minute(n).allow_burst(n))),
-            clock: DefaultClock::default(),
+            counter: Counter::new(
+                shared,
+                "login",
+                per_minute,
+                Duration::from_secs(60),
+                per_minute,
+            ),
         }
     }
 
-    /// Count one attempt from `ip`; the error is the wait in whole seconds.
-    pub fn check(&self, ip: IpAddr) -> Result<(), u64> {
-        let Some(l) = &self.limiter else {
-            return Ok(());
-        };
-        l.check_key(&ip).map_err(|n| {
-            let wait = n.wait_time_from(self.clock.now());
-            (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
-        })
+    /// Count one attempt from `ip`. A shared counter that cannot be reached refuses
+    /// the attempt ([`Refusal::Unavailable`]): this limit fails closed.
+    pub async fn check(&self, ip: IpAddr) -> Result<(), Refusal> {
+        match &self.counter {
+            Some(c) => c.hit(&ip.to_string()).await,
+            None => Ok(()),
+        }
     }
 
     /// Drop addresses that are back to a full budget.
     pub fn forget_idle(&self) {
-        if let Some(l) = &self.limiter {
-            l.retain_recent();
-            l.shrink_to_fit();
+        if let Some(c) = &self.counter {
+            c.forget_idle();
         }
     }
 }
@@ -96,20 +98,30 @@ pub(crate) async fn limit_login_attempts(
     let Some(ClientAddr(ip)) = req.extensions().get::<ClientAddr>().copied() else {
         return ApiError::internal(&"request without a client address").into_response();
     };
-    if let Err(secs) = s.limit.check(ip) {
-        s.metrics.rate_limited("login");
-        return ApiError {
-            retry_after: Some(secs),
-            ..ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_login_attempts",
-                "too many login attempts from this address; retry after the number of \
-                 seconds in Retry-After",
+    let secs = match s.limit.check(ip).await {
+        Ok(()) => return next.run(req).await,
+        Err(Refusal::Wait(secs)) => secs,
+        Err(Refusal::Unavailable) => {
+            return ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "limiter_unavailable",
+                "credential attempts cannot be counted right now, so none are accepted; \
+                 retry later",
             )
+            .into_response();
         }
-        .into_response();
+    };
+    s.metrics.rate_limited("login");
+    ApiError {
+        retry_after: Some(secs),
+        ..ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_login_attempts",
+            "too many login attempts from this address; retry after the number of \
+             seconds in Retry-After",
+        )
     }
-    next.run(req).await
+    .into_response()
 }
 
 #[cfg(test)]
@@ -134,18 +146,18 @@ mod tests {
         assert!(!is_attempt(&Method::POST, "/v1/api-keys"));
     }
 
-    #[test]
-    fn budget_per_address() {
-        let limit = LoginLimit::new(3);
+    #[tokio::test]
+    async fn budget_per_address() {
+        let limit = LoginLimit::new(3, None);
         let a: IpAddr = "192.0.2.1".parse().unwrap();
         for _ in 0..3 {
-            limit.check(a).unwrap();
+            limit.check(a).await.unwrap();
         }
-        assert!(limit.check(a).unwrap_err() >= 1);
-        limit.check("192.0.2.2".parse().unwrap()).unwrap();
-        let off = LoginLimit::new(0);
+        assert!(matches!(limit.check(a).await, Err(Refusal::Wait(s)) if s >= 1));
+        limit.check("192.0.2.2".parse().unwrap()).await.unwrap();
+        let off = LoginLimit::new(0, None);
         for _ in 0..100 {
-            off.check(a).unwrap();
+            off.check(a).await.unwrap();
         }
     }
 }

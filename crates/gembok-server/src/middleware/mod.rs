@@ -2,6 +2,7 @@
 //! body normaliser, request logging with metrics, the refusal of credentials in URLs,
 //! rate limits, and the per-address limit on credential attempts.
 
+pub(crate) mod counter;
 pub(crate) mod errors;
 pub(crate) mod headers;
 pub(crate) mod login_limit;

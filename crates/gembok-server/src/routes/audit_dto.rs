@@ -208,8 +208,9 @@ impl From<AuditPage> for AuditPageOut {
 pub(crate) struct AlertOut {
     /// Time-ordered id.
     pub id: String,
-    /// `bulk_read`, `off_hours`, `denials`, `failed_logins`, `export`, `new_admin`,
-    /// `verify_failed` or `audit_unavailable`.
+    /// `bulk_read`, `off_hours`, `denials`, `failed_logins`, `credential_locked`,
+    /// `request_overdue`, `export`, `new_admin`, `api_key_created`, `verify_failed` or
+    /// `audit_unavailable`.
     pub rule: String,
     /// The principal concerned, when the rule is about one.
     pub principal: Option<String>,

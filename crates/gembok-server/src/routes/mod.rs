@@ -1,5 +1,6 @@
-//! The API's routes: the public ones (`/healthz`, `/v1/openapi.json` and the three
-//! login steps) and the rest, all behind authentication; and the stack of layers around
+//! The API's routes: the public ones (`/healthz`, `/v1/openapi.json`, the three login
+//! steps and the privacy notice, `/privacy` and `/privacy.json`) and the rest, all
+//! behind authentication; and the stack of layers around
 //! them (order explained in the crate doc).
 //!
 //! Every handler reaches the vault only through [`gembok_core::Gate`] methods, on a
@@ -14,10 +15,14 @@ pub(crate) mod auth_session;
 pub(crate) mod credentials;
 pub(crate) mod dto;
 pub(crate) mod dto_auth;
+pub(crate) mod dto_lifecycle;
 pub(crate) mod health;
+pub(crate) mod privacy;
 pub(crate) mod records;
+pub(crate) mod requests;
 pub(crate) mod schema;
 pub(crate) mod search;
+pub(crate) mod subjects;
 pub(crate) mod users;
 
 use std::sync::Arc;
@@ -25,7 +30,7 @@ use std::sync::Arc;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -38,13 +43,15 @@ use crate::middleware::{errors, headers, trace, url_credentials};
 use crate::state::AppState;
 
 /// Paths that answer without credentials; everything else needs an API key or a staff
-/// session.
-pub const PUBLIC_PATHS: [&str; 5] = [
+/// session. The privacy notice is public by law and holds no personal data.
+pub const PUBLIC_PATHS: [&str; 7] = [
     "/healthz",
     "/v1/openapi.json",
     "/v1/auth/login",
     "/v1/auth/enrol",
     "/v1/auth/2fa",
+    "/privacy",
+    "/privacy.json",
 ];
 
 /// Largest body of the public login steps: an e-mail address, a password, a token.
@@ -108,6 +115,17 @@ pub(crate) fn api_router(state: AppState, login_limit: Arc<LoginLimit>) -> Route
             "/v1/users/{id}/enrolment-token",
             post(users::reissue_enrolment),
         )
+        .route("/v1/subjects/{id}/erase", post(subjects::erase))
+        .route("/v1/subjects/{id}/report", get(subjects::report))
+        .route("/v1/subjects/{id}/state", get(subjects::state))
+        .route("/v1/subjects/{id}/restriction", put(subjects::restriction))
+        .route("/v1/subjects/{id}/hold", put(subjects::hold))
+        .route("/v1/subjects/{id}/consent", post(subjects::consent))
+        .route("/v1/requests", post(requests::open).get(requests::list))
+        .route("/v1/requests/{id}/close", post(requests::close))
+        .route("/v1/retention/run", post(requests::retention))
+        .route("/v1/reports/minimisation", get(requests::minimisation))
+        .route("/v1/privacy/processing", get(privacy::processing))
         // Unknown paths are behind authentication too: without a key nothing but the
         // public paths answers anything but 401.
         .fallback(|| async { ApiError::not_found() })
@@ -127,6 +145,8 @@ pub(crate) fn api_router(state: AppState, login_limit: Arc<LoginLimit>) -> Route
     let public = Router::new()
         .route(PUBLIC_PATHS[0], get(health::healthz))
         .route(PUBLIC_PATHS[1], get(health::openapi_document))
+        .route(PUBLIC_PATHS[5], get(privacy::notice_html))
+        .route(PUBLIC_PATHS[6], get(privacy::notice_json))
         .merge(login);
     let limits = Arc::clone(&state.limits);
     let login_limit = LoginLimitLayer {

@@ -18,11 +18,13 @@ use tokio::net::TcpListener;
 use tokio::sync::{watch, Semaphore};
 use tokio_rustls::TlsAcceptor;
 
+use crate::jobs::Jobs;
 use crate::metrics::Metrics;
+use crate::middleware::counter::Redis;
 use crate::middleware::login_limit::LoginLimit;
 use crate::middleware::ratelimit::RateLimits;
 use crate::state::AppState;
-use crate::{routes, tls, Limits, ServerConfig, ServerError, TlsSource};
+use crate::{routes, tls, LifecycleConfig, Limits, ServerConfig, ServerError, TlsSource};
 
 /// A bound, not yet running server.
 pub struct Server {
@@ -34,6 +36,8 @@ pub struct Server {
     rate: Arc<RateLimits>,
     login_limit: Arc<LoginLimit>,
     limits: Arc<Limits>,
+    gate: Arc<Gate>,
+    lifecycle: Arc<LifecycleConfig>,
     local_addr: SocketAddr,
     metrics_addr: Option<SocketAddr>,
     stop: Arc<watch::Sender<bool>>,
@@ -101,16 +105,33 @@ impl Server {
             .transpose()?;
         let limits = Arc::new(config.limits);
         let metrics = Arc::new(Metrics::default());
-        let rate = Arc::new(RateLimits::new(&limits));
-        let login_limit = Arc::new(LoginLimit::new(limits.login_attempts_per_minute));
+        let shared = match &limits.redis_url {
+            Some(crate::RedisUrl(url)) => {
+                let vault_id = gate.vault_info().vault_id;
+                let redis = Redis::new(url, &vault_id).map_err(|e| {
+                    // The driver's message may quote the URL, password included.
+                    ServerError::Redis(format!("{:?}", e.kind()))
+                })?;
+                tracing::info!("rate limits are counted in Redis, shared by every server");
+                Some(Arc::new(redis))
+            }
+            None => None,
+        };
+        let rate = Arc::new(RateLimits::new(&limits, shared.as_ref()));
+        let login_limit = Arc::new(LoginLimit::new(
+            limits.login_attempts_per_minute,
+            shared.as_ref(),
+        ));
+        let lifecycle = Arc::new(config.lifecycle);
         let router = routes::api_router(
             AppState {
-                gate,
+                gate: Arc::clone(&gate),
                 keys,
                 accounts,
                 limits: Arc::clone(&limits),
                 rate: Arc::clone(&rate),
                 metrics: Arc::clone(&metrics),
+                lifecycle: Arc::clone(&lifecycle),
             },
             Arc::clone(&login_limit),
         );
@@ -124,6 +145,8 @@ impl Server {
             rate,
             login_limit,
             limits,
+            gate,
+            lifecycle,
             local_addr,
             metrics_addr,
             stop: Arc::new(stop),
@@ -149,8 +172,10 @@ impl Server {
         ShutdownHandle(Arc::clone(&self.stop))
     }
 
-    /// Serve until Ctrl-C, SIGTERM or [`ShutdownHandle::shutdown`].
+    /// Serve until Ctrl-C, SIGTERM or [`ShutdownHandle::shutdown`], running the
+    /// lifecycle's scheduled jobs (retention, overdue rights requests) meanwhile.
     pub async fn run(self) -> Result<(), ServerError> {
+        let jobs = Jobs::start(Arc::clone(&self.gate), &self.lifecycle);
         let stop = Arc::clone(&self.stop);
         let signals = tokio::spawn(async move {
             wait_for_signal().await;
@@ -221,6 +246,7 @@ impl Server {
         }
         signals.abort();
         sweeper.abort();
+        jobs.stop().await;
         if let Some(t) = metrics_task {
             let _ = t.await;
         }

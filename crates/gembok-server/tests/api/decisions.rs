@@ -3,6 +3,7 @@
 //! must cover exactly the document's operations, so a new route cannot slip in
 //! without a decision.
 
+use gembok_core::lifecycle::{RequestKind, RightsConfig};
 use gembok_core::Actor;
 use std::collections::BTreeSet;
 
@@ -15,10 +16,12 @@ use crate::common::*;
 const ROLES: [&str; 6] = ["owner", "admin", "dpo", "support", "analyst", "app"];
 
 /// (method, path template, status per role in `ROLES` order). Records are customers,
-/// reads are for the purpose `service`. Callers here hold API keys: the login steps
+/// reads are for the purpose `service`; subject routes act on a customer of their own
+/// (erasure on yet another), with bodies that leave the subject as it was where they
+/// can. Callers here hold API keys: the login steps
 /// ignore them (and refuse the made-up credentials sent), the session routes refuse
 /// them with 403 `session_required`.
-const TABLE: [(&str, &str, [u16; 6]); 37] = [
+const TABLE: [(&str, &str, [u16; 6]); 51] = [
     ("GET", "/healthz", [200, 200, 200, 200, 200, 200]),
     ("GET", "/v1/openapi.json", [200, 200, 200, 200, 200, 200]),
     ("GET", "/v1/schema", [200, 200, 200, 200, 200, 200]),
@@ -117,6 +120,54 @@ const TABLE: [(&str, &str, [u16; 6]); 37] = [
         "/v1/users/{id}/enrolment-token",
         [200, 200, 403, 403, 403, 403],
     ),
+    (
+        "GET",
+        "/v1/subjects/{id}/report",
+        [200, 200, 200, 403, 403, 403],
+    ),
+    // `consent_write` suffices to see the state and to record consent (the shop's
+    // own sign-up form, an `app` key).
+    (
+        "GET",
+        "/v1/subjects/{id}/state",
+        [200, 200, 200, 403, 403, 200],
+    ),
+    (
+        "POST",
+        "/v1/subjects/{id}/consent",
+        [200, 200, 200, 403, 403, 200],
+    ),
+    (
+        "PUT",
+        "/v1/subjects/{id}/restriction",
+        [200, 200, 200, 403, 403, 403],
+    ),
+    (
+        "PUT",
+        "/v1/subjects/{id}/hold",
+        [200, 200, 200, 403, 403, 403],
+    ),
+    (
+        "POST",
+        "/v1/subjects/{id}/erase",
+        [200, 200, 200, 403, 403, 403],
+    ),
+    ("POST", "/v1/requests", [201, 201, 201, 403, 403, 403]),
+    ("GET", "/v1/requests", [200, 200, 200, 403, 403, 403]),
+    (
+        "POST",
+        "/v1/requests/{id}/close",
+        [200, 200, 200, 403, 403, 403],
+    ),
+    ("POST", "/v1/retention/run", [200, 200, 200, 403, 403, 403]),
+    (
+        "GET",
+        "/v1/reports/minimisation",
+        [200, 200, 200, 403, 403, 403],
+    ),
+    ("GET", "/v1/privacy/processing", [200; 6]),
+    ("GET", "/privacy", [200; 6]),
+    ("GET", "/privacy.json", [200; 6]),
     // Last: it revokes the caller's key too.
     (
         "POST",
@@ -126,12 +177,14 @@ const TABLE: [(&str, &str, [u16; 6]); 37] = [
 ];
 
 /// Public paths give everyone, with or without a key, the same answer.
-const PUBLIC: [&str; 5] = [
+const PUBLIC: [&str; 7] = [
     "/healthz",
     "/v1/openapi.json",
     "/v1/auth/login",
     "/v1/auth/enrol",
     "/v1/auth/2fa",
+    "/privacy",
+    "/privacy.json",
 ];
 
 fn documented_operations() -> BTreeSet<(String, String)> {
@@ -173,6 +226,11 @@ struct Fixture {
     revoke_key: String,
     /// A staff account that has not enrolled yet.
     account_id: String,
+    /// The customer the subject routes act on, and the one erasure removes.
+    subject_id: String,
+    erase_id: String,
+    /// An open rights request.
+    request_id: String,
 }
 
 async fn fixture(app: &App) -> Fixture {
@@ -180,6 +238,24 @@ async fn fixture(app: &App) -> Fixture {
     let mut other = customer();
     other["email"] = json!("other@example.co.id");
     let delete_id = app.create_customer(other).await;
+    let mut subject = customer();
+    subject["email"] = json!("subject@example.co.id");
+    let subject_id = app.create_customer(subject).await;
+    let mut erased = customer();
+    erased["email"] = json!("erased@example.co.id");
+    let erase_id = app.create_customer(erased).await;
+    let request_id = app
+        .vault
+        .open_request(
+            &Actor::system(),
+            RequestKind::Access,
+            None,
+            "uu_pdp",
+            None,
+            &RightsConfig::default(),
+        )
+        .unwrap()
+        .id;
     let victim = |_: ()| {
         app.keys
             .create(&Actor::system(), &spec("analyst"), now_ms())
@@ -203,12 +279,18 @@ async fn fixture(app: &App) -> Fixture {
             .info
             .id
             .to_string(),
+        subject_id,
+        erase_id,
+        request_id,
     }
 }
 
 fn concrete(method: &str, template: &str, f: &Fixture) -> String {
     let id = match (method, template.starts_with("/v1/api-keys")) {
         _ if template.starts_with("/v1/users/") => &f.account_id,
+        _ if template.ends_with("/erase") => &f.erase_id,
+        _ if template.starts_with("/v1/subjects/") => &f.subject_id,
+        _ if template.starts_with("/v1/requests/") => &f.request_id,
         ("POST", true) if template.ends_with("/rotate") => &f.rotate_key,
         ("POST", true) => &f.revoke_key,
         ("DELETE", _) => &f.delete_id,
@@ -237,6 +319,17 @@ fn body(method: &str, template: &str, f: &Fixture) -> Option<Value> {
         ("POST", "/v1/auth/2fa") => json!({"challenge": "gbs_made-up", "code": "123456"}),
         ("POST", "/v1/users") => json!({"email": "new@example.co.id", "role": "support"}),
         ("POST", t) if t.ends_with("/verify") => json!({"value": "a guess"}),
+        ("POST", "/v1/subjects/{id}/erase") => json!({"purpose": "dpo"}),
+        ("POST", "/v1/subjects/{id}/consent") => {
+            json!({"purpose": "marketing", "granted": true, "source": "web_form"})
+        }
+        ("PUT", "/v1/subjects/{id}/restriction") => json!({"restricted": false}),
+        ("PUT", "/v1/subjects/{id}/hold") => json!({"hold": null}),
+        ("POST", "/v1/requests") => json!({"kind": "access"}),
+        ("POST", "/v1/requests/{id}/close") => {
+            json!({"status": "completed", "resolution": "done"})
+        }
+        ("POST", "/v1/retention/run") => json!({"dry_run": true}),
         _ => return None,
     };
     Some(b)

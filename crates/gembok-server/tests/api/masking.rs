@@ -106,6 +106,14 @@ async fn purposes_decide_field_by_field() {
     let app = spawn_app().await;
     let c = customer();
     let id = app.create_customer(c.clone()).await;
+    // `marketing` rests on consent: without the subject's, nothing is read for it.
+    let r = app
+        .owner(Method::POST, &format!("/v1/subjects/{id}/consent"))
+        .json(&json!({"purpose": "marketing", "granted": true, "source": "web_form"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
     let table: [(&str, &[&str], &[&str]); 4] = [
         (
             "service",

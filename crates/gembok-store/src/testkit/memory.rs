@@ -310,6 +310,62 @@ impl Store for MemoryStore {
         Ok(self.lock().settings.get(name).cloned())
     }
 
+    fn settings(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        Ok(self
+            .lock()
+            .settings
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect())
+    }
+
+    fn doc_kinds(&self) -> Result<Vec<String>, StoreError> {
+        let kinds: BTreeSet<String> = self.lock().docs.keys().map(|(k, _)| k.clone()).collect();
+        Ok(kinds.into_iter().collect())
+    }
+
+    fn collections(&self) -> Result<Vec<String>, StoreError> {
+        let state = self.lock();
+        let mut out: BTreeSet<String> = state.records.keys().map(|(c, _)| c.clone()).collect();
+        out.extend(state.index.iter().map(|(c, _, _, _)| c.clone()));
+        Ok(out.into_iter().collect())
+    }
+
+    fn index_entries(
+        &self,
+        collection: &str,
+        after: Option<&IndexEntry>,
+        limit: usize,
+    ) -> Result<Vec<IndexEntry>, StoreError> {
+        let state = self.lock();
+        let start = match after {
+            Some(e) => Bound::Excluded((
+                collection.to_owned(),
+                e.field.clone(),
+                e.digest.clone(),
+                e.record,
+            )),
+            None => Bound::Included((
+                collection.to_owned(),
+                String::new(),
+                Vec::new(),
+                RecordId::from_bytes([0; 16]),
+            )),
+        };
+        Ok(state
+            .index
+            .range((start, Bound::Unbounded))
+            .take_while(|(c, _, _, _)| c == collection)
+            .take(limit)
+            .map(|(c, f, d, r)| IndexEntry {
+                collection: c.clone(),
+                field: f.clone(),
+                digest: d.clone(),
+                record: *r,
+            })
+            .collect())
+    }
+
     fn doc(&self, kind: &str, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self
             .lock()

@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::{
-    AuditCheckpoint, AuditQuery, AuditRow, KeyRecord, Mutation, RecordMeta, SchemaVersion,
-    SealedRecord, StoreError,
+    AuditCheckpoint, AuditQuery, AuditRow, IndexEntry, KeyRecord, Mutation, RecordMeta,
+    SchemaVersion, SealedRecord, StoreError,
 };
 use gembok_types::RecordId;
 
@@ -42,6 +42,8 @@ enum Fault {
     UpdatedBeforeInclusive,
     /// `updated_before` answers one record too many.
     UpdatedBeforeOverLimit,
+    /// `index_entries` starts from the beginning whatever its cursor.
+    IndexEntriesIgnoreCursor,
 }
 
 /// A memory store with one deliberate bug.
@@ -196,6 +198,30 @@ impl Store for Faulty {
         self.inner.check_integrity()
     }
 
+    fn settings(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        self.inner.settings()
+    }
+
+    fn doc_kinds(&self) -> Result<Vec<String>, StoreError> {
+        self.inner.doc_kinds()
+    }
+
+    fn collections(&self) -> Result<Vec<String>, StoreError> {
+        self.inner.collections()
+    }
+
+    fn index_entries(
+        &self,
+        c: &str,
+        after: Option<&IndexEntry>,
+        limit: usize,
+    ) -> Result<Vec<IndexEntry>, StoreError> {
+        match self.fault {
+            Fault::IndexEntriesIgnoreCursor => self.inner.index_entries(c, None, limit),
+            _ => self.inner.index_entries(c, after, limit),
+        }
+    }
+
     fn doc(&self, kind: &str, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
         match self.fault {
             Fault::DocsIgnoreKind => Ok(["api_key", "api_key_hash", "k"]
@@ -258,7 +284,7 @@ impl Store for Faulty {
 
 #[test]
 fn faulty_stores_are_caught_by_the_named_tests() {
-    let cases: [(Fault, ConformanceTest); 16] = [
+    let cases: [(Fault, ConformanceTest); 17] = [
         (Fault::DocsReversed, docs_listed_in_id_order),
         (Fault::DocsIgnoreKind, docs_put_replace_delete),
         (Fault::FindReversed, find_matches_exactly_in_id_order),
@@ -298,6 +324,10 @@ fn faulty_stores_are_caught_by_the_named_tests() {
         (
             Fault::UpdatedBeforeOverLimit,
             updated_before_walks_old_records,
+        ),
+        (
+            Fault::IndexEntriesIgnoreCursor,
+            export_index_entries_walk_in_key_order,
         ),
     ];
     for (fault, test) in cases {
