@@ -210,6 +210,13 @@ async fn an_overdue_request_raises_an_alert_on_its_own() {
         ..LifecycleConfig::default()
     })
     .await;
+    // The monitor turns `request.overdue` events into alerts, as `gembok serve` wires it.
+    let monitor = gembok_core::Monitor::new(
+        std::sync::Arc::clone(app.vault.store()),
+        gembok_core::MonitorConfig::default(),
+    )
+    .unwrap();
+    app.vault.audit().add_observer(std::sync::Arc::new(monitor));
     let r = app
         .owner(Method::POST, "/v1/requests")
         .json(&json!({"kind": "access", "received_at": now_ms() - 100 * 3_600_000}))
