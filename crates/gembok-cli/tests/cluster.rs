@@ -1,0 +1,534 @@
+//! Two `gembok serve` processes on one fresh PostgreSQL database, as behind a load
+//! balancer: concurrent writes through both end as one valid audit chain, a
+//! credential's brute-force throttle and (with Redis) the per-address login limit hold
+//! across both, a session made on one works and ends on the other, a data-key
+//! rotation run beside them loses no write, and killing every database connection
+//! under load loses no acknowledged write.
+//!
+//! Under `CI=true` a missing PostgreSQL or Redis fails the test; elsewhere the test
+//! says it skipped.
+
+mod support;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use support::{json, ok};
+
+const ADMIN_URL: &str = "host=127.0.0.1 port=5432 user=postgres dbname=postgres";
+const REDIS: &str = "127.0.0.1:6379";
+const PASSWORD: &str = "kopi-tubruk-senja-Jatinegara-42";
+
+fn required(what: &str) -> bool {
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("CI=true but {what} is unreachable");
+    }
+    eprintln!("skipped: {what} is unreachable (set CI=true to require it)");
+    false
+}
+
+/// A fresh database dropped at the end, or `None` (skip) without a server outside CI.
+struct Database(String);
+
+impl Database {
+    fn fresh() -> Option<Self> {
+        let Ok(mut admin) = postgres::Client::connect(ADMIN_URL, postgres::NoTls) else {
+            required("PostgreSQL at 127.0.0.1:5432");
+            return None;
+        };
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let name = format!("gembok_cluster_{nanos:x}{:x}", std::process::id());
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        Some(Database(name))
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:5432/{}", self.0)
+    }
+
+    fn client(&self) -> postgres::Client {
+        let url = format!("host=127.0.0.1 port=5432 user=postgres dbname={}", self.0);
+        postgres::Client::connect(&url, postgres::NoTls).unwrap()
+    }
+
+    /// Terminate every connection to this database from a separate admin connection.
+    fn terminate_connections(&self) -> i64 {
+        let mut admin = postgres::Client::connect(ADMIN_URL, postgres::NoTls).unwrap();
+        let rows = admin
+            .query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = $1 AND pid <> pg_backend_pid()",
+                &[&self.0],
+            )
+            .unwrap();
+        rows.len() as i64
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = postgres::Client::connect(ADMIN_URL, postgres::NoTls) {
+            let _ =
+                admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.0));
+        }
+    }
+}
+
+fn redis_reachable() -> bool {
+    TcpStream::connect_timeout(&REDIS.parse().unwrap(), Duration::from_secs(2)).is_ok()
+        || required("Redis at 127.0.0.1:6379")
+}
+
+fn gembok_pg(dir: &Path, url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gembok"))
+        .arg("--data-dir")
+        .arg(dir)
+        .env("GEMBOK_DATABASE_URL", url)
+        .args(args)
+        .output()
+        .expect("run gembok")
+}
+
+/// A vault on `db` with an API key that may create and read customers, and `extra`
+/// appended to gembok.toml. Returns the data directory and the key.
+fn vault(tmp: &Path, db: &Database, extra: &str) -> (PathBuf, String) {
+    let dir = tmp.join("vault");
+    ok(gembok_pg(&dir, &db.url(), &["init"]));
+    let toml = dir.join("gembok.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("{text}\n{extra}\n")).unwrap();
+    let made = json(&ok(gembok_pg(
+        &dir,
+        &db.url(),
+        &[
+            "--output",
+            "json",
+            "apikey",
+            "create",
+            "--role",
+            "app",
+            "--purposes",
+            "service",
+        ],
+    )));
+    (dir, made["key"].as_str().unwrap().to_owned())
+}
+
+/// One `gembok serve` process; killed when dropped.
+struct Node {
+    child: Child,
+    addr: String,
+}
+
+impl Node {
+    fn start(dir: &Path, url: &str) -> Node {
+        let log = std::fs::File::create(dir.join(format!(
+            "serve-{}.log",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        )))
+        .unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gembok"))
+            .arg("--data-dir")
+            .arg(dir)
+            .args(["serve", "--insecure-http", "--listen", "127.0.0.1:0"])
+            .env("GEMBOK_DATABASE_URL", url)
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let addr = loop {
+            let line = lines.next().expect("serve printed its address").unwrap();
+            if let Some(rest) = line.split("http://").nth(1) {
+                break rest.split('/').next().unwrap().to_owned();
+            }
+        };
+        // Keep reading so that the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Node { child, addr }
+    }
+
+    /// One HTTP/1.1 request on a new connection: status and body.
+    fn call(
+        &self,
+        method: &str,
+        path: &str,
+        auth: Option<&str>,
+        body: Option<&str>,
+    ) -> (u16, Value) {
+        let mut conn = TcpStream::connect(&self.addr).unwrap();
+        conn.set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nhost: {}\r\nconnection: close\r\ngembok-purpose: service\r\n",
+            self.addr
+        );
+        if let Some(token) = auth {
+            head.push_str(&format!("authorization: Bearer {token}\r\n"));
+        }
+        let body = body.unwrap_or("");
+        if !body.is_empty() || method != "GET" {
+            head.push_str(&format!(
+                "content-type: application/json\r\ncontent-length: {}\r\n",
+                body.len()
+            ));
+        }
+        head.push_str("\r\n");
+        conn.write_all(head.as_bytes()).unwrap();
+        conn.write_all(body.as_bytes()).unwrap();
+        let mut answer = Vec::new();
+        let _ = conn.read_to_end(&mut answer);
+        let text = String::from_utf8_lossy(&answer);
+        let status = text
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no HTTP status in {text:?}"));
+        let body = text.split("\r\n\r\n").nth(1).unwrap_or("");
+        (status, serde_json::from_str(body).unwrap_or(Value::Null))
+    }
+
+    fn create(&self, key: &str, n: usize) -> (u16, Option<String>) {
+        let data =
+            format!(r#"{{"name": "Pelanggan Setia", "email": "pelanggan{n}@contoh.co.id"}}"#);
+        // A client that honours Retry-After: the per-key rate limit (50/s, burst 100)
+        // is met by this many writers.
+        loop {
+            let (status, body) = self.call(
+                "POST",
+                "/v1/collections/customers/records",
+                Some(key),
+                Some(&data),
+            );
+            if status == 429 {
+                std::thread::sleep(Duration::from_millis(1_000));
+                continue;
+            }
+            return (status, body["id"].as_str().map(str::to_owned));
+        }
+    }
+
+    fn get_status(&self, key: &str, id: &str) -> u16 {
+        let path = format!("/v1/collections/customers/records/{id}");
+        loop {
+            match self.call("GET", &path, Some(key), None).0 {
+                429 => std::thread::sleep(Duration::from_millis(1_000)),
+                status => return status,
+            }
+        }
+    }
+
+    fn login(&self, email: &str, password: &str) -> (u16, Value) {
+        let body = serde_json::json!({"email": email, "password": password}).to_string();
+        self.call("POST", "/v1/auth/login", None, Some(&body))
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A staff account with a password, enrolled through `node`.
+fn staff(dir: &Path, db: &Database, node: &Node, email: &str) {
+    let made = json(&ok(gembok_pg(
+        dir,
+        &db.url(),
+        &[
+            "--output", "json", "user", "add", email, "--role", "support",
+        ],
+    )));
+    let body = serde_json::json!({
+        "token": made["enrolment_token"].as_str().unwrap(),
+        "password": PASSWORD,
+    })
+    .to_string();
+    let (status, out) = node.call("POST", "/v1/auth/enrol", None, Some(&body));
+    assert_eq!(status, 200, "{out}");
+}
+
+fn verify_audit(dir: &Path, db: &Database) -> Value {
+    let v = json(&ok(gembok_pg(
+        dir,
+        &db.url(),
+        &["--output", "json", "audit", "verify"],
+    )));
+    assert_eq!(v["ok"], true, "{v}");
+    v
+}
+
+fn count_actions(db: &Database, action: &str) -> i64 {
+    db.client()
+        .query_one(
+            "SELECT count(*) FROM audit_events WHERE action = $1",
+            &[&action],
+        )
+        .unwrap()
+        .get(0)
+}
+
+#[test]
+fn two_nodes_share_writes_audit_sessions_throttles_and_key_rotation() {
+    let Some(db) = Database::fresh() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, key) = vault(tmp.path(), &db, "");
+    let a = Node::start(&dir, &db.url());
+    let b = Node::start(&dir, &db.url());
+    let nodes = [&a, &b];
+
+    // 2 x 200 creates at once, four clients per node.
+    let ids = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for t in 0..8 {
+            let (node, key, ids) = (nodes[t % 2], &key, &ids);
+            s.spawn(move || {
+                for i in 0..50 {
+                    let (status, id) = node.create(key, t * 1000 + i);
+                    assert_eq!(status, 201);
+                    ids.lock().unwrap().push(id.unwrap());
+                }
+            });
+        }
+    });
+    let ids = ids.into_inner().unwrap();
+    assert_eq!(ids.len(), 400);
+    for (i, id) in ids.iter().enumerate() {
+        assert_eq!(nodes[i % 2].get_status(&key, id), 200);
+        assert_eq!(nodes[(i + 1) % 2].get_status(&key, id), 200);
+    }
+    let count = |db: &Database| -> i64 {
+        db.client()
+            .query_one("SELECT count(*) FROM audit_events", &[])
+            .unwrap()
+            .get(0)
+    };
+    let before = count(&db);
+    let v = verify_audit(&dir, &db);
+    let after = count(&db);
+    assert_eq!(count_actions(&db, "record.create"), 400);
+    // `audit verify` records its own run once it has walked the chain.
+    let events = v["events"].as_i64().unwrap();
+    assert!(
+        before <= events && events <= after,
+        "{before} <= {events} <= {after}"
+    );
+    assert_eq!(
+        v["last_seq"].as_i64(),
+        Some(events),
+        "one chain: no gap, no fork"
+    );
+
+    // A session made on A works on B; logging out on B ends it on A.
+    staff(&dir, &db, &a, "dewi@contoh.co.id");
+    let (status, out) = a.login("dewi@contoh.co.id", PASSWORD);
+    assert_eq!(status, 200, "{out}");
+    let session = out["session"].as_str().unwrap().to_owned();
+    assert_eq!(b.call("GET", "/v1/auth/me", Some(&session), None).0, 200);
+    let (status, out) = b.call("POST", "/v1/auth/logout", Some(&session), Some(""));
+    assert!(status < 300, "logout on B: {status} {out}");
+    assert_eq!(a.call("GET", "/v1/auth/me", Some(&session), None).0, 401);
+
+    // A credential's throttle counts failures from both nodes as one: alternating
+    // wrong passwords meet the wait at the same attempt as on a single node.
+    staff(&dir, &db, &a, "budi@contoh.co.id");
+    staff(&dir, &db, &a, "sari@contoh.co.id");
+    let first_refusal = |email: &str, spread: bool| {
+        (1..=10)
+            .find(|n| {
+                let node = if spread { nodes[n % 2] } else { &a };
+                let (status, out) = node.login(email, "salah-sandi-sekali-lagi-99");
+                match status {
+                    401 => false,
+                    429 => {
+                        assert_eq!(out["error"]["code"], "too_many_attempts", "{out}");
+                        true
+                    }
+                    other => panic!("unexpected {other}: {out}"),
+                }
+            })
+            .expect("the throttle answered within ten attempts")
+    };
+    let spread = first_refusal("budi@contoh.co.id", true);
+    let single = first_refusal("sari@contoh.co.id", false);
+    assert_eq!(spread, single, "two nodes give no extra guesses");
+    assert_eq!(single, 7, "five free failures, the sixth starts the wait");
+
+    // A data-key rotation by another process while both nodes write: no write is
+    // sealed under a key the rotation deletes, and each node reads what the other
+    // wrote under the new key.
+    let stop = AtomicBool::new(false);
+    let during = Mutex::new(Vec::new());
+    let rotated = std::thread::scope(|s| {
+        for (t, node) in nodes.iter().copied().enumerate().take(2) {
+            let (key, stop, during) = (&key, &stop, &during);
+            s.spawn(move || {
+                let mut n = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    let (status, id) = node.create(key, 50_000 + t * 10_000 + n);
+                    assert_eq!(status, 201);
+                    during.lock().unwrap().push(id.unwrap());
+                    n += 1;
+                }
+            });
+        }
+        let out = gembok_pg(&dir, &db.url(), &["--output", "json", "keys", "rotate"]);
+        stop.store(true, Ordering::Relaxed);
+        json(&ok(out))
+    });
+    assert_eq!(rotated["versions"]["customers"], 2, "{rotated}");
+    let during = during.into_inner().unwrap();
+    assert!(!during.is_empty());
+    for id in during.iter().chain(&ids) {
+        assert_eq!(a.get_status(&key, id), 200);
+        assert_eq!(b.get_status(&key, id), 200);
+    }
+    let (status, id) = a.create(&key, 99_999);
+    assert_eq!(status, 201);
+    assert_eq!(b.get_status(&key, &id.unwrap()), 200);
+    let versions: Vec<i64> = db
+        .client()
+        .query(
+            "SELECT version FROM keys WHERE purpose = 'data:customers' ORDER BY version",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    // Version 1 is deleted only when no record needs it any more: a write sealed by a
+    // node in the second before it saw version 2 keeps it (and stays readable above).
+    assert_eq!(versions.last(), Some(&2), "{versions:?}");
+    verify_audit(&dir, &db);
+}
+
+#[test]
+fn the_login_limit_per_address_is_shared_through_redis_and_fails_closed() {
+    let Some(db) = Database::fresh() else { return };
+    if !redis_reachable() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, key) = vault(
+        tmp.path(),
+        &db,
+        &format!("[cluster]\nredis_url = \"redis://{REDIS}\""),
+    );
+    let a = Node::start(&dir, &db.url());
+    let b = Node::start(&dir, &db.url());
+    // 20 attempts a minute from one address in total, alternating between the nodes;
+    // a new unknown address each time, so no per-account throttle answers first.
+    for n in 0..20 {
+        let node = if n % 2 == 0 { &a } else { &b };
+        let (status, out) = node.login(&format!("tamu{n}@contoh.co.id"), "bukan-sandi-ini-77");
+        assert_eq!(status, 401, "attempt {n}: {out}");
+    }
+    for node in [&a, &b] {
+        let (status, out) = node.login("tamu99@contoh.co.id", "bukan-sandi-ini-77");
+        assert_eq!(status, 429, "{out}");
+        assert_eq!(out["error"]["code"], "too_many_login_attempts");
+    }
+    // Other requests are not credential attempts and still pass.
+    assert_eq!(a.create(&key, 1).0, 201);
+
+    // A node whose Redis is unreachable refuses credential attempts (503) but keeps
+    // serving the API (the general rate limits fail open).
+    let toml = dir.join("gembok.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, text.replace(REDIS, "127.0.0.1:1")).unwrap();
+    let c = Node::start(&dir, &db.url());
+    let (status, out) = c.login("tamu100@contoh.co.id", "bukan-sandi-ini-77");
+    assert_eq!(status, 503, "{out}");
+    assert_eq!(out["error"]["code"], "limiter_unavailable");
+    assert_eq!(c.create(&key, 2).0, 201);
+}
+
+#[test]
+fn killed_database_connections_lose_no_acknowledged_write() {
+    let Some(db) = Database::fresh() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, key) = vault(tmp.path(), &db, "");
+    let a = Node::start(&dir, &db.url());
+    let b = Node::start(&dir, &db.url());
+    let nodes = [&a, &b];
+    let acked = Arc::new(Mutex::new(Vec::new()));
+    let refused = Mutex::new(0usize);
+    let stop = AtomicBool::new(false);
+    let mut kills = 0;
+    std::thread::scope(|s| {
+        for t in 0..6 {
+            let (node, key, stop, acked, refused) = (nodes[t % 2], &key, &stop, &acked, &refused);
+            s.spawn(move || {
+                let mut n = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    match node.create(key, t * 100_000 + n) {
+                        (201, Some(id)) => acked.lock().unwrap().push(id),
+                        (503, _) => *refused.lock().unwrap() += 1,
+                        (status, _) => panic!("unexpected answer {status} under load"),
+                    }
+                    n += 1;
+                }
+            });
+        }
+        let start = Instant::now();
+        std::thread::sleep(Duration::from_millis(500));
+        while start.elapsed() < Duration::from_secs(6) {
+            if db.terminate_connections() > 0 {
+                kills += 1;
+            }
+            std::thread::sleep(Duration::from_millis(700));
+        }
+        std::thread::sleep(Duration::from_millis(500));
+        stop.store(true, Ordering::Relaxed);
+    });
+    assert!(kills >= 3, "connections were terminated {kills} times");
+    let acked = acked.lock().unwrap().clone();
+    let refused = *refused.lock().unwrap();
+    assert!(
+        acked.len() > 50,
+        "writes went on: {} acknowledged",
+        acked.len()
+    );
+    assert!(
+        refused * 5 < acked.len(),
+        "most writes recovered by retrying: {refused} refused, {} acknowledged",
+        acked.len()
+    );
+    // Both nodes answer again, and every acknowledged write is there.
+    for node in nodes {
+        assert_eq!(node.create(&key, 999_999).0, 201);
+    }
+    for (i, id) in acked.iter().enumerate() {
+        assert_eq!(
+            nodes[i % 2].get_status(&key, id),
+            200,
+            "acknowledged {id} is lost"
+        );
+    }
+    let stored: i64 = db
+        .client()
+        .query_one(
+            "SELECT count(*) FROM records WHERE collection = 'customers'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(stored as usize >= acked.len() + 2);
+    let v = verify_audit(&dir, &db);
+    assert!(v["events"].as_i64().unwrap() as usize >= acked.len());
+}
