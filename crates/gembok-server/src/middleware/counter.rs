@@ -176,7 +176,7 @@ impl Counter {
                     Ok(Ok(None)) => Ok(()),
                     Ok(Ok(Some(ms))) => Err(Refusal::Wait(ms.div_ceil(1000).max(1))),
                     Ok(Err(e)) => {
-                        tracing::warn!(error = %e, scope, "the shared rate-limit counter failed");
+                        tracing::warn!(kind = ?e.kind(), scope, "the shared rate-limit counter failed");
                         Err(Refusal::Unavailable)
                     }
                     Err(_) => {
