@@ -122,7 +122,7 @@ impl CoreError {
             CoreError::Store(StoreError::NotFound) => ErrorKind::NotFound,
             // The credential's state refuses the attempt; front ends that can say more
             // (HTTP 429 / 423) match these variants before the kind.
-            CoreError::Store(StoreError::Conflict(_))
+            CoreError::Store(StoreError::Conflict(_) | StoreError::Changed)
             | CoreError::Throttled { .. }
             | CoreError::CredentialLocked
             | CoreError::AlreadyInitialized

@@ -108,6 +108,40 @@ fn apply_one<'m, S: Sql>(
             )
             .map(drop)
             .map_err(Failure::from),
+        Mutation::PutDocIf {
+            kind,
+            id,
+            body,
+            expected,
+        } => {
+            // SERIALIZABLE: when a concurrent transaction updated the row after this
+            // one's snapshot, the UPDATE fails with 40001. That is exactly "changed
+            // since read", so it is answered as such at once (the caller re-reads)
+            // instead of spending the store's retries on a row others keep writing.
+            let changed = match expected {
+                Some(old) => tx.execute(
+                    "UPDATE docs SET body = $3 WHERE kind = $1 AND id = $2 AND body = $4",
+                    &[kind, id, body, old],
+                ),
+                None => tx.execute(
+                    "INSERT INTO docs (kind, id, body) VALUES ($1, $2, $3)
+                     ON CONFLICT (kind, id) DO NOTHING",
+                    &[kind, id, body],
+                ),
+            }
+            .map_err(|e| {
+                if e.code() == Some(&postgres::error::SqlState::T_R_SERIALIZATION_FAILURE) {
+                    Failure::Store(StoreError::Changed)
+                } else {
+                    Failure::from(e)
+                }
+            })?;
+            if changed == 1 {
+                Ok(())
+            } else {
+                Err(StoreError::Changed.into())
+            }
+        }
         Mutation::DeleteDoc { kind, id } => tx
             .execute("DELETE FROM docs WHERE kind = $1 AND id = $2", &[kind, id])
             .map(drop)

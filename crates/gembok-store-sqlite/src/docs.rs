@@ -17,6 +17,35 @@ pub(crate) fn put(conn: &Connection, kind: &str, id: &str, body: &[u8]) -> Resul
     .map_err(map)
 }
 
+/// Replace one document only if its body is still `expected` (`None`: create it only
+/// if absent). The write transaction holds SQLite's single writer lock, so nothing can
+/// change the row between this statement's check and its write.
+pub(crate) fn put_if(
+    conn: &Connection,
+    kind: &str,
+    id: &str,
+    body: &[u8],
+    expected: Option<&[u8]>,
+) -> Result<(), StoreError> {
+    let changed = match expected {
+        Some(old) => conn
+            .prepare_cached("UPDATE docs SET body = ?3 WHERE kind = ?1 AND id = ?2 AND body = ?4")
+            .and_then(|mut s| s.execute(params![kind, id, body, old])),
+        None => conn
+            .prepare_cached(
+                "INSERT INTO docs (kind, id, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (kind, id) DO NOTHING",
+            )
+            .and_then(|mut s| s.execute(params![kind, id, body])),
+    }
+    .map_err(map)?;
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Changed)
+    }
+}
+
 /// Remove one document, if it is there.
 pub(crate) fn delete(conn: &Connection, kind: &str, id: &str) -> Result<(), StoreError> {
     conn.prepare_cached("DELETE FROM docs WHERE kind = ?1 AND id = ?2")

@@ -100,6 +100,7 @@ mod tests {
     fn kind(e: &StoreError) -> &'static str {
         match e {
             StoreError::Conflict(_) => "conflict",
+            StoreError::Changed => "changed",
             StoreError::NotFound => "not found",
             StoreError::Integrity(_) => "integrity",
             StoreError::Unavailable(_) => "unavailable",

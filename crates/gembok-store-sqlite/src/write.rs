@@ -87,6 +87,12 @@ fn apply_one<'m>(
         )
         .map(drop),
         Mutation::PutDoc { kind, id, body } => docs::put(conn, kind, id, body),
+        Mutation::PutDocIf {
+            kind,
+            id,
+            body,
+            expected,
+        } => docs::put_if(conn, kind, id, body, expected.as_deref()),
         Mutation::DeleteDoc { kind, id } => docs::delete(conn, kind, id),
         Mutation::AppendAudit(row) => audit_write::append(conn, row),
         Mutation::PutAuditCheckpoint(checkpoint) => audit_write::put_checkpoint(conn, checkpoint),

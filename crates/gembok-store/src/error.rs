@@ -7,6 +7,10 @@ pub enum StoreError {
     /// A record, key or schema version that must be new already exists.
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// A [`crate::Mutation::PutDocIf`] found the document changed since it was read;
+    /// the caller reads it again and repeats. Nothing of the batch was applied.
+    #[error("a document changed since it was read")]
+    Changed,
     /// A record an update or delete names does not exist.
     #[error("not found")]
     NotFound,

@@ -140,6 +140,16 @@ pub enum Mutation {
         id: String,
         body: Vec<u8>,
     },
+    /// Replace a document only if its stored body is still `expected` (`None`: only if
+    /// there is none), else fail the whole batch with [`crate::StoreError::Changed`].
+    /// Counters that several servers update (failure counts, a TOTP's last step) read,
+    /// change and write back with this, so a concurrent update is never lost.
+    PutDocIf {
+        kind: String,
+        id: String,
+        body: Vec<u8>,
+        expected: Option<Vec<u8>>,
+    },
     /// Remove a document; removing one that does not exist changes nothing.
     DeleteDoc { kind: String, id: String },
     /// Append one audit event; `Conflict` if its `seq` exists.

@@ -37,6 +37,12 @@ pub(crate) struct AccountDoc {
     pub recovery_failures: FailureState,
     /// Hex fingerprints of devices and networks seen at successful logins.
     pub devices: Vec<String>,
+    /// The bytes this document was read from (`None` for a new account): a write
+    /// replaces the account only if the store still holds them, so two servers
+    /// updating one account (counting failures, accepting a TOTP step) never
+    /// overwrite each other.
+    #[serde(skip)]
+    pub stored: Option<Vec<u8>>,
 }
 
 impl fmt::Debug for AccountDoc {
@@ -121,7 +127,11 @@ pub(crate) fn token_id(token: &str) -> String {
 impl Accounts {
     pub(crate) fn load_account(&self, id: &AccountId) -> Result<Option<AccountDoc>, AccountError> {
         match self.store.doc(KIND_ACCOUNT, id.as_str())? {
-            Some(bytes) => Ok(Some(decode(&bytes, "account")?)),
+            Some(bytes) => {
+                let mut account: AccountDoc = decode(&bytes, "account")?;
+                account.stored = Some(bytes);
+                Ok(Some(account))
+            }
             None => Ok(None),
         }
     }
@@ -146,8 +156,19 @@ impl Accounts {
         Ok(out)
     }
 
+    /// The write of `doc`: compare-and-set against the bytes it was read from, or a
+    /// plain put for a new account.
     pub(crate) fn put_account(&self, doc: &AccountDoc) -> Result<Mutation, AccountError> {
-        Ok(put(KIND_ACCOUNT, doc.id.as_str(), encode(doc)?))
+        let body = encode(doc)?;
+        Ok(match &doc.stored {
+            Some(expected) => Mutation::PutDocIf {
+                kind: KIND_ACCOUNT.to_owned(),
+                id: doc.id.as_str().to_owned(),
+                body,
+                expected: Some(expected.clone()),
+            },
+            None => put(KIND_ACCOUNT, doc.id.as_str(), body),
+        })
     }
 
     pub(crate) fn load_token(

@@ -4,6 +4,7 @@
 //! is confirmed, so a person who loses the QR code halfway can start again with the same
 //! token; the account stays pending (unable to log in) until then.
 
+use super::login::Credential;
 use crate::access::RoleName;
 use crate::audit::{Actor, AuditEvent};
 use crate::staff::password_policy::{self, PasswordContext};
@@ -57,6 +58,7 @@ impl Accounts {
             totp_failures: Default::default(),
             recovery_failures: Default::default(),
             devices: Vec::new(),
+            stored: None,
         };
         let token = SessionSecret::generate()?;
         let expires_at = now + self.config.enrolment_ttl_ms;
@@ -221,10 +223,14 @@ impl Accounts {
             .load_account(&account.id)?
             .ok_or(AccountError::InvalidToken)?;
         let TotpCheck::Accepted { step } = totp::verify(&secret, code, unix_secs(now), None) else {
-            let locks = account
-                .totp_failures
-                .record_failure(now, &self.config.throttle);
-            self.fail(&account, "2fa_enrol", "wrong_code", locks, client, now)?;
+            self.fail(
+                account,
+                Credential::Totp,
+                "2fa_enrol",
+                "wrong_code",
+                client,
+                now,
+            )?;
             return Err(AccountError::InvalidCode);
         };
         let codes = totp::generate_recovery_codes()?;

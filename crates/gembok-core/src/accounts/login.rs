@@ -45,10 +45,14 @@ impl Accounts {
             .load_account(&account.id)?
             .ok_or(AccountError::InvalidCredentials)?;
         if !ok {
-            let locks = account
-                .password_failures
-                .record_failure(now, &self.config.throttle);
-            self.fail(&account, "login", "wrong_password", locks, client, now)?;
+            self.fail(
+                account,
+                Credential::Password,
+                "login",
+                "wrong_password",
+                client,
+                now,
+            )?;
             return Err(AccountError::InvalidCredentials);
         }
         account.password_failures.record_success();
@@ -131,9 +135,20 @@ impl Accounts {
         }
         let _ = self.hashing.verify(None, password)?;
         let _guard = self.locked();
-        let count = self.unknown_failure(key, now)?;
-        self.note_unknown(client, "wrong_password", vec![count], now)?;
-        Err(AccountError::InvalidCredentials)
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let count = self.unknown_failure(key, now)?;
+            match self.note_unknown(client, "wrong_password", vec![count], now) {
+                Err(AccountError::Core(crate::CoreError::Store(
+                    gembok_store::StoreError::Changed,
+                ))) if attempt < MAX_COUNT_ATTEMPTS => {}
+                other => {
+                    other?;
+                    return Err(AccountError::InvalidCredentials);
+                }
+            }
+        }
     }
 
     fn note_unknown(
@@ -238,13 +253,12 @@ impl Accounts {
             }
         };
         if !accepted {
-            let policy = &self.config.throttle;
-            let locks = if is_totp {
-                account.totp_failures.record_failure(now, policy)
+            let cred = if is_totp {
+                Credential::Totp
             } else {
-                account.recovery_failures.record_failure(now, policy)
+                Credential::Recovery
             };
-            self.fail(&account, step, "wrong_code", locks, client, now)?;
+            self.fail(account, cred, step, "wrong_code", client, now)?;
             return Err(AccountError::InvalidCode);
         }
         let extra = vec![docs::delete(KIND_TOKEN, token_id)];
@@ -287,27 +301,47 @@ impl Accounts {
         Err(err)
     }
 
-    /// Store a counted failure; when it locked the credential, audit and notify that too.
+    /// Count one failure of `cred` on `account` (as read under the account lock) and
+    /// store it; when it locks the credential, audit and notify that too. Another
+    /// server may have counted meanwhile: then the failure is counted again on a fresh
+    /// read, so every failure on every server adds up.
     pub(crate) fn fail(
         &self,
-        account: &AccountDoc,
+        mut account: AccountDoc,
+        cred: Credential,
         step: &str,
         reason: &str,
-        locks: bool,
         client: &ClientInfo,
         now: i64,
     ) -> Result<(), AccountError> {
-        let mut events = vec![self
-            .event(account, client, "login.failed", now)
-            .outcome(Outcome::Denied, Some(reason))];
-        if locks {
-            events.push(
-                self.event(account, client, "account.locked", now)
-                    .code(&format!("credential:{step}")),
-            );
-        }
-        self.audit
-            .commit(vec![self.put_account(account)?], events)?;
+        let mut attempt = 0;
+        let locks = loop {
+            attempt += 1;
+            let locks = cred
+                .state(&mut account)
+                .record_failure(now, &self.config.throttle);
+            let mut events = vec![self
+                .event(&account, client, "login.failed", now)
+                .outcome(Outcome::Denied, Some(reason))];
+            if locks {
+                events.push(
+                    self.event(&account, client, "account.locked", now)
+                        .code(&format!("credential:{step}")),
+                );
+            }
+            match self.audit.commit(vec![self.put_account(&account)?], events) {
+                Ok(()) => break locks,
+                Err(crate::CoreError::Store(gembok_store::StoreError::Changed))
+                    if attempt < MAX_COUNT_ATTEMPTS =>
+                {
+                    account = self
+                        .load_account(&account.id)?
+                        .ok_or(AccountError::InvalidCredentials)?;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
+        let account = &account;
         self.remember_attempt(
             account.id.as_str(),
             step,
@@ -321,6 +355,27 @@ impl Accounts {
             self.notify(account, NoticeKind::Locked, client, now);
         }
         Ok(())
+    }
+}
+
+/// Reads and writes of one account to count a failure before giving up.
+const MAX_COUNT_ATTEMPTS: u32 = 16;
+
+/// Which of an account's credentials an attempt tried.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Credential {
+    Password,
+    Totp,
+    Recovery,
+}
+
+impl Credential {
+    fn state(self, account: &mut AccountDoc) -> &mut crate::staff::throttle::FailureState {
+        match self {
+            Credential::Password => &mut account.password_failures,
+            Credential::Totp => &mut account.totp_failures,
+            Credential::Recovery => &mut account.recovery_failures,
+        }
     }
 }
 

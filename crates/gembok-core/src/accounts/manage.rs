@@ -1,6 +1,7 @@
 //! Account administration and self-service: list, unlock, change password, turn 2FA
 //! off, new recovery codes.
 
+use super::login::Credential;
 use crate::audit::{Actor, AuditEvent};
 use crate::staff::password_policy::{self, PasswordContext};
 use crate::staff::totp::{self, RecoveryCodes};
@@ -88,14 +89,11 @@ impl Accounts {
             .load_account(&session.account)?
             .ok_or(AccountError::InvalidSession)?;
         let Some(phc) = phc else {
-            let locks = account
-                .password_failures
-                .record_failure(now, &self.config.throttle);
             self.fail(
-                &account,
+                account,
+                Credential::Password,
                 "password_change",
                 "wrong_password",
-                locks,
                 client,
                 now,
             )?;

@@ -7,6 +7,7 @@
 
 use gembok_store::Mutation;
 
+use super::login::Credential;
 use crate::access::Principal;
 use crate::audit::{Actor, Outcome};
 use crate::staff::session::{session_id, Session};
@@ -145,10 +146,15 @@ impl Accounts {
         let mut account = self
             .load_account(&session.account)?
             .ok_or(AccountError::InvalidSession)?;
-        let policy = self.config.throttle;
         if !ok {
-            let locks = account.password_failures.record_failure(now, &policy);
-            self.fail(&account, "reauth", "wrong_password", locks, client, now)?;
+            self.fail(
+                account,
+                Credential::Password,
+                "reauth",
+                "wrong_password",
+                client,
+                now,
+            )?;
             return Err(AccountError::InvalidCredentials);
         }
         account.password_failures.record_success();
@@ -164,8 +170,14 @@ impl Accounts {
                     account.totp_failures.record_success();
                 }
                 TotpCheck::Wrong | TotpCheck::Replayed => {
-                    let locks = account.totp_failures.record_failure(now, &policy);
-                    self.fail(&account, "reauth", "wrong_code", locks, client, now)?;
+                    self.fail(
+                        account,
+                        Credential::Totp,
+                        "reauth",
+                        "wrong_code",
+                        client,
+                        now,
+                    )?;
                     return Err(AccountError::InvalidCode);
                 }
             }

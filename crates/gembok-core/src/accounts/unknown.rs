@@ -12,30 +12,42 @@
 
 use gembok_store::Mutation;
 
-use super::docs::{decode_json, encode_json, put};
+use super::docs::{decode_json, encode_json};
 use super::{AccountError, Accounts};
 use crate::staff::throttle::{FailureState, Verdict};
 
 pub(crate) const KIND_UNKNOWN: &str = "staff_unknown_failures";
 
 impl Accounts {
-    fn unknown_state(&self, key: &str) -> Result<FailureState, AccountError> {
-        match self.store.doc(KIND_UNKNOWN, key)? {
-            Some(bytes) => decode_json(&bytes, "failure count"),
-            None => Ok(FailureState::default()),
-        }
+    fn unknown_state(&self, key: &str) -> Result<(FailureState, Option<Vec<u8>>), AccountError> {
+        let raw = self.store.doc(KIND_UNKNOWN, key)?;
+        let state = match &raw {
+            Some(bytes) => decode_json(bytes, "failure count")?,
+            None => FailureState::default(),
+        };
+        Ok((state, raw))
     }
 
     /// May an attempt on the unknown address `key` be checked at `now`?
     pub(crate) fn unknown_verdict(&self, key: &str, now: i64) -> Result<Verdict, AccountError> {
-        Ok(self.unknown_state(key)?.verdict(now, &self.config.throttle))
+        Ok(self
+            .unknown_state(key)?
+            .0
+            .verdict(now, &self.config.throttle))
     }
 
-    /// The document that counts one more failure for `key`. Call it holding the
+    /// The write that counts one more failure for `key`: a compare-and-set against
+    /// the count just read, so a count another server stored meanwhile makes the
+    /// commit fail with `Changed` and the caller counts again. Call it holding the
     /// account lock and apply it in the same commit as the attempt's audit event.
     pub(crate) fn unknown_failure(&self, key: &str, now: i64) -> Result<Mutation, AccountError> {
-        let mut state = self.unknown_state(key)?;
+        let (mut state, raw) = self.unknown_state(key)?;
         state.record_failure(now, &self.config.throttle);
-        Ok(put(KIND_UNKNOWN, key, encode_json(&state)?))
+        Ok(Mutation::PutDocIf {
+            kind: KIND_UNKNOWN.to_owned(),
+            id: key.to_owned(),
+            body: encode_json(&state)?,
+            expected: raw,
+        })
     }
 }

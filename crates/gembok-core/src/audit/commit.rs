@@ -143,6 +143,9 @@ impl AuditLog {
                         ));
                     }
                 }
+                // The caller's own compare-and-set lost a race: nothing was written,
+                // the log is fine, and the caller re-reads and repeats.
+                Err(StoreError::Changed) => return Err(StoreError::Changed.into()),
                 Err(e) => {
                     drop(head);
                     // The change and its event were refused together: the log could

@@ -7,10 +7,9 @@
 //! count ([`FailureState`]) and, for TOTP, the last accepted time step, so a code is
 //! accepted once. The throttle's verdict is asked before any password is hashed or code
 //! computed, so a locked or waiting credential costs nothing. Changes to the documents
-//! are serialised within this process by one lock, so concurrent failures are all
-//! counted and a code sent twice at the same moment is accepted once. (Two processes
-//! sharing one database can each count the same failure state once; the per-address
-//! limit at the network edge bounds what that gains.)
+//! are serialised within this process by one lock and across processes sharing one
+//! database by a compare-and-set ([`throttle_doc`]), so concurrent failures are all
+//! counted and a code sent twice at the same moment is accepted once.
 //!
 //! Every verification, enrolment, lock and unlock is an audit event, committed in the
 //! same transaction as the document change; events name the record and field, never a
@@ -29,10 +28,11 @@ use super::{State, Vault};
 use crate::audit::{Actor, AuditEvent, Outcome};
 use crate::input::FieldInput;
 use crate::schema::{Collection, FieldSpec};
-use crate::staff::throttle::{FailureState, ThrottlePolicy, Verdict};
+use crate::staff::throttle::{ThrottlePolicy, Verdict};
 use crate::staff::totp::{self, TotpCheck, TotpSecret};
 use crate::time::now_ms;
 use crate::CoreError;
+use throttle_doc::{Change, Loaded, ThrottleDoc};
 
 /// Store document kind of a credential's throttle state.
 pub const CREDENTIAL_THROTTLE_DOC: &str = "credential_throttle";
@@ -45,16 +45,6 @@ const MAX_LABEL_BYTES: usize = 200;
 pub(crate) struct Credentials {
     lock: Mutex<()>,
     policy: Mutex<ThrottlePolicy>,
-}
-
-/// The stored throttle state of one credential.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-struct ThrottleDoc {
-    #[serde(default)]
-    failures: FailureState,
-    /// The last TOTP step accepted; codes at or before it are replays.
-    #[serde(default)]
-    last_step: Option<u64>,
 }
 
 /// What enrolment hands back once: the otpauth URI and its QR code. Both contain the
@@ -150,18 +140,18 @@ impl Vault {
         const ACTION: &str = "record.verify_password";
         let state = self.snapshot();
         let t = self.target(&state, collection, id, field, Some(FieldType::Password))?;
-        self.admit(actor, &t, ACTION, self.load_doc(&t)?, now)?;
+        self.admit(actor, &t, ACTION, self.load_doc(&t)?.doc, now)?;
         let ok = match t.value(&state)? {
             Some(phc) => gembok_crypto::password::verify(phc.as_str(), candidate.as_bytes())?,
             None => false,
         };
         let _serial = self.credential_lock();
-        let doc = self.load_doc(&t)?;
+        let loaded = self.load_doc(&t)?;
         self.settle(
             actor,
             &t,
             ACTION,
-            doc,
+            loaded,
             ok.then_some(None).ok_or("mismatch"),
             now,
         )
@@ -185,13 +175,13 @@ impl Vault {
         // Computing a code is cheap, so the whole check runs under the lock: the
         // replay check and the new last step cannot interleave with another attempt.
         let _serial = self.credential_lock();
-        let doc = self.load_doc(&t)?;
-        self.admit(actor, &t, ACTION, doc, now)?;
+        let loaded = self.load_doc(&t)?;
+        self.admit(actor, &t, ACTION, loaded.doc, now)?;
         let check = match t.value(&state)? {
             Some(stored) => {
                 let secret = stored_secret(&stored)?;
                 let unix = u64::try_from(now.max(0) / 1000).unwrap_or(0);
-                totp::verify(&secret, code, unix, doc.last_step)
+                totp::verify(&secret, code, unix, loaded.doc.last_step)
             }
             None => TotpCheck::Wrong,
         };
@@ -200,7 +190,7 @@ impl Vault {
             TotpCheck::Replayed => Err("replayed"),
             TotpCheck::Wrong => Err("mismatch"),
         };
-        self.settle(actor, &t, ACTION, doc, result, now)
+        self.settle(actor, &t, ACTION, loaded, result, now)
     }
 
     /// Give the record's `totp` field a fresh secret (replacing any earlier one) and
@@ -238,20 +228,22 @@ impl Vault {
         }];
         let sealed = seal_fields(&state, t.coll.name.as_str(), id, &input)?;
         let _serial = self.credential_lock();
-        let mut doc = self.load_doc(&t)?;
-        doc.last_step = None;
-        let muts = vec![
-            Mutation::UpdateFields {
+        let loaded = self.load_doc(&t)?;
+        self.commit_doc(&t, loaded, |doc| Change {
+            next: ThrottleDoc {
+                last_step: None,
+                ..doc
+            },
+            muts: vec![Mutation::UpdateFields {
                 collection: t.coll.name.to_string(),
                 id,
-                set: sealed.fields,
+                set: sealed.fields.clone(),
                 remove: Vec::new(),
                 updated_at: now,
-            },
-            self.put_doc(&t, &doc),
-        ];
-        let event = t.event(actor, "record.enrol_totp", now);
-        self.audit.commit(muts, vec![event])?;
+            }],
+            events: vec![t.event(actor, "record.enrol_totp", now)],
+            answer: (),
+        })?;
         Ok(TotpEnrolment { uri, qr_svg })
     }
 
@@ -268,15 +260,22 @@ impl Vault {
         let state = self.snapshot();
         let t = self.target(&state, collection, id, field, None)?;
         let _serial = self.credential_lock();
-        let mut doc = self.load_doc(&t)?;
-        let was_locked = doc.failures.locked;
-        doc.failures.unlock();
-        let event = t
-            .event(actor, "credential.unlock", now)
-            .code(if was_locked { "was_locked" } else { "was_open" });
-        self.audit
-            .commit(vec![self.put_doc(&t, &doc)], vec![event])?;
-        Ok(())
+        let loaded = self.load_doc(&t)?;
+        self.commit_doc(&t, loaded, |doc| {
+            let mut next = doc;
+            next.failures.unlock();
+            let code = if doc.failures.locked {
+                "was_locked"
+            } else {
+                "was_open"
+            };
+            Change {
+                next,
+                muts: Vec::new(),
+                events: vec![t.event(actor, "credential.unlock", now).code(code)],
+                answer: (),
+            }
+        })
     }
 
     /// Resolve and load a credential field; `want` the one type it must have (`None`:
@@ -326,24 +325,6 @@ impl Vault {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn load_doc(&self, t: &Target<'_>) -> Result<ThrottleDoc, CoreError> {
-        match self.store.doc(CREDENTIAL_THROTTLE_DOC, &t.doc_id())? {
-            None => Ok(ThrottleDoc::default()),
-            Some(body) => serde_json::from_slice(&body).map_err(|_| {
-                CoreError::Integrity("a credential throttle document does not parse".into())
-            }),
-        }
-    }
-
-    fn put_doc(&self, t: &Target<'_>, doc: &ThrottleDoc) -> Mutation {
-        Mutation::PutDoc {
-            kind: CREDENTIAL_THROTTLE_DOC.to_owned(),
-            id: t.doc_id(),
-            // Serialising integers and booleans cannot fail.
-            body: serde_json::to_vec(doc).unwrap_or_default(),
-        }
-    }
-
     /// Refuse an attempt the throttle does not allow, auditing the refusal.
     fn admit(
         &self,
@@ -369,47 +350,55 @@ impl Vault {
 
     /// Count the attempt's result (`Ok(step)`: accepted, with the TOTP step to store;
     /// `Err(code)`: refused for that reason), store the new state and audit it. Call
-    /// with the credential lock held and `doc` loaded under it.
+    /// with the credential lock held and `loaded` read under it. When another server
+    /// changed the state meanwhile, the result is counted again on the fresh state: a
+    /// TOTP step that server accepted first turns this acceptance into a replay.
     fn settle(
         &self,
         actor: &Actor,
         t: &Target<'_>,
         action: &str,
-        doc: ThrottleDoc,
+        loaded: Loaded,
         result: Result<Option<u64>, &'static str>,
         now: i64,
     ) -> Result<bool, CoreError> {
-        let mut next = doc;
-        let mut events = Vec::with_capacity(2);
-        let ok = match result {
-            Ok(step) => {
-                next.failures.record_success();
-                next.last_step = step.or(doc.last_step);
-                events.push(t.event(actor, action, now));
-                true
-            }
-            Err(code) => {
-                let locked = next.failures.record_failure(now, &self.throttle_policy());
-                events.push(
-                    t.event(actor, action, now)
-                        .outcome(Outcome::Failed, Some(code)),
-                );
-                if locked {
-                    events.push(
-                        t.event(actor, "credential.lock", now)
-                            .code("consecutive_failures"),
-                    );
+        let policy = self.throttle_policy();
+        self.commit_doc(t, loaded, |doc| {
+            let result = match result {
+                Ok(Some(step)) if doc.last_step.is_some_and(|last| last >= step) => Err("replayed"),
+                other => other,
+            };
+            let mut next = doc;
+            let mut events = Vec::with_capacity(2);
+            let ok = match result {
+                Ok(step) => {
+                    next.failures.record_success();
+                    next.last_step = step.or(doc.last_step);
+                    events.push(t.event(actor, action, now));
+                    true
                 }
-                false
+                Err(code) => {
+                    let locked = next.failures.record_failure(now, &policy);
+                    events.push(
+                        t.event(actor, action, now)
+                            .outcome(Outcome::Failed, Some(code)),
+                    );
+                    if locked {
+                        events.push(
+                            t.event(actor, "credential.lock", now)
+                                .code("consecutive_failures"),
+                        );
+                    }
+                    false
+                }
+            };
+            Change {
+                next,
+                muts: Vec::new(),
+                events,
+                answer: ok,
             }
-        };
-        let muts = if next == doc {
-            Vec::new()
-        } else {
-            vec![self.put_doc(t, &next)]
-        };
-        self.audit.commit(muts, events)?;
-        Ok(ok)
+        })
     }
 }
 
@@ -420,6 +409,8 @@ fn stored_secret(stored: &Normalized) -> Result<TotpSecret, CoreError> {
     let parsed = Totp::parse(stored.as_str()).map_err(|_| bad())?;
     TotpSecret::from_bytes(&parsed.secret_bytes()).map_err(|_| bad())
 }
+
+mod throttle_doc;
 
 #[cfg(test)]
 mod tests;

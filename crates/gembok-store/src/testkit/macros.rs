@@ -47,6 +47,8 @@ macro_rules! __with_conformance_names {
             docs_put_replace_delete,
             docs_listed_in_id_order,
             docs_commit_with_their_transaction,
+            docs_put_if_compares_exactly,
+            docs_put_if_loses_no_concurrent_update,
             export_settings_listed_by_name,
             export_doc_kinds_distinct_in_order,
             export_collections_hold_records_or_entries,

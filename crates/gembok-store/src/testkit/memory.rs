@@ -165,6 +165,18 @@ impl State {
             Mutation::PutDoc { kind, id, body } => {
                 self.docs.insert((kind.clone(), id.clone()), body.clone());
             }
+            Mutation::PutDocIf {
+                kind,
+                id,
+                body,
+                expected,
+            } => {
+                let key = (kind.clone(), id.clone());
+                if self.docs.get(&key) != expected.as_ref() {
+                    return Err(StoreError::Changed);
+                }
+                self.docs.insert(key, body.clone());
+            }
             Mutation::DeleteDoc { kind, id } => {
                 self.docs.remove(&(kind.clone(), id.clone()));
             }
