@@ -10,6 +10,7 @@ use std::path::Path;
 
 use age::x25519;
 use gembok_crypto::{AuditSigner, MasterKey};
+use gembok_store::Store;
 use time::OffsetDateTime;
 
 use crate::dest::{Destination, ARCHIVE_SUFFIX, MANIFEST_SUFFIX};
@@ -25,10 +26,41 @@ pub struct Created {
     pub archive_bytes: u64,
 }
 
+/// What a backup is taken from.
+#[derive(Clone, Copy)]
+pub enum Source<'a> {
+    /// The SQLite database file of a vault (the online backup API).
+    Sqlite(&'a Path),
+    /// Any store, copied through the `Store` trait into a SQLite snapshot (PostgreSQL).
+    Store(&'a dyn Store),
+}
+
+impl Source<'_> {
+    /// The backend name a manifest records.
+    fn backend(&self) -> &'static str {
+        match self {
+            Source::Sqlite(_) => "sqlite",
+            Source::Store(_) => "postgres",
+        }
+    }
+}
+
 /// Back up the SQLite vault at `db` to `dest`, encrypted to `recipients` and signed
 /// with the audit key of `master`, as of `now`.
 pub fn create(
     db: &Path,
+    master: &MasterKey,
+    recipients: &[x25519::Recipient],
+    dest: &Destination,
+    now: OffsetDateTime,
+) -> Result<Created, BackupError> {
+    create_from(Source::Sqlite(db), master, recipients, dest, now)
+}
+
+/// Back up `source` to `dest`, encrypted to `recipients` and signed with the audit key
+/// of `master`, as of `now`. The snapshot is always a SQLite file.
+pub fn create_from(
+    source: Source<'_>,
     master: &MasterKey,
     recipients: &[x25519::Recipient],
     dest: &Destination,
@@ -41,7 +73,10 @@ pub fn create(
     }
     let work = tempfile::tempdir().map_err(BackupError::io("cannot make a work folder"))?;
     let snap = work.path().join("snapshot.db");
-    let facts = snapshot::take_sqlite(db, &snap)?;
+    let facts = match source {
+        Source::Sqlite(db) => snapshot::take_sqlite(db, &snap)?,
+        Source::Store(store) => snapshot::take_store(store, &snap)?,
+    };
     if facts.master_key_id != master.key_id() {
         return Err(BackupError::Invalid(format!(
             "the key file (id {}) does not belong to this vault (id {})",
@@ -59,7 +94,7 @@ pub fn create(
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default(),
         gembok_version: env!("CARGO_PKG_VERSION").into(),
-        backend: "sqlite".into(),
+        backend: source.backend().into(),
         store_schema_version: gembok_store_sqlite::schema_version(),
         facts,
         snapshot_sha256: sha,

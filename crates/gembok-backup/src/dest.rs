@@ -240,6 +240,24 @@ impl Destination {
         }
     }
 
+    /// Remove the object `name`; one already gone is not an error.
+    pub fn delete(&self, name: &str) -> Result<(), BackupError> {
+        match self {
+            Destination::Local(dir) => match fs::remove_file(dir.join(name)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(BackupError::io(
+                    format!("cannot delete {}", dir.join(name).display()),
+                )(e)),
+                _ => Ok(()),
+            },
+            Destination::S3(s) => s.rt.block_on(async {
+                match s.store.delete(&s.path(name)).await {
+                    Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+                    Err(e) => Err(dest_err(e)),
+                }
+            }),
+        }
+    }
+
     /// Names of complete backups (archives whose manifest exists), oldest first.
     pub fn list(&self) -> Result<Vec<String>, BackupError> {
         let names: Vec<String> = match self {

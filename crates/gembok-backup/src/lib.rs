@@ -12,8 +12,10 @@
 //! (signed description), [`archive`] (the encrypted container), [`identity`] (age keys),
 //! [`dest`] (folder and S3), [`create`] (making, listing and judging backups),
 //! [`restore`] (verify, restore, drill), [`recovery`] (the key recovery kit), [`ledger`]
-//! (the erasure ledger file a restore re-applies).
-//! SQLite only for now: see [`snapshot`] for PostgreSQL.
+//! (the erasure ledger file a restore re-applies), [`retention`] (which backups to
+//! keep, and pruning), [`schedule`] (the job a server runs: backups, pruning and
+//! alerts). A PostgreSQL vault is copied through the store into a SQLite snapshot:
+//! see [`snapshot`].
 #![forbid(unsafe_code)]
 
 pub mod archive;
@@ -25,9 +27,11 @@ pub mod ledger;
 pub mod manifest;
 pub mod recovery;
 pub mod restore;
+pub mod retention;
+pub mod schedule;
 pub mod snapshot;
 
-pub use create::{create, list, BackupEntry, Created};
+pub use create::{create, create_from, list, BackupEntry, Created, Source};
 pub use dest::{Destination, S3Settings};
 pub use error::BackupError;
 pub use ledger::{FileLedger, LEDGER_FILE};

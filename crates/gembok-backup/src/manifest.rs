@@ -31,7 +31,7 @@ pub struct Manifest {
     /// Creation time as RFC 3339, for people.
     pub created_at: String,
     pub gembok_version: String,
-    /// `sqlite` (the only backend backed up so far).
+    /// The vault's backend: `sqlite` or `postgres` (the snapshot is SQLite either way).
     pub backend: String,
     /// The store's own migration level.
     pub store_schema_version: u32,

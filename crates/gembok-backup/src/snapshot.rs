@@ -7,16 +7,23 @@
 //! exactly the file a restore will open. No SQL is written here: only the backup API
 //! and the `Store` trait are used.
 //!
-//! PostgreSQL is not backed up by this crate yet: the `Store` trait cannot enumerate
-//! settings or document kinds, so a logical copy through it would be incomplete. Use
-//! `pg_dump` for a PostgreSQL vault until the store gains a snapshot operation.
+//! Any other store (PostgreSQL) is copied through the `Store` trait into a new SQLite
+//! file with `gembok_store::copy`, which is then archived exactly like a SQLite
+//! snapshot, so every backup restores as a SQLite data directory. The trait offers no
+//! snapshot transaction, so the copy is taken kind by kind; consistency comes from
+//! walking the source a second time (`verify_copy`: count and SHA-256 of every kind)
+//! and accepting the copy only when both walks agree, which proves the copy equals the
+//! source as it stood over the whole copy. A vault that changes during the copy (every
+//! read adds an audit event) is copied again, up to [`COPY_ATTEMPTS`] times, then the
+//! backup is refused rather than archived half-way.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use gembok_core::Schema;
-use gembok_store::Store;
+use gembok_store::copy::{copy_store, verify_copy};
+use gembok_store::{Store, StoreError};
 use gembok_store_sqlite::SqliteStore;
 use rusqlite::backup::StepResult;
 use rusqlite::{Connection, OpenFlags};
@@ -83,6 +90,51 @@ pub fn take_sqlite(db: &Path, out: &Path) -> Result<SnapshotFacts, BackupError> 
         }
     }
     describe_sqlite(out)
+}
+
+/// Copies of a changing store tried before a backup is refused.
+pub const COPY_ATTEMPTS: usize = 3;
+
+/// Copy `store` (any backend) into the new SQLite file `out` through the `Store` trait,
+/// check the copy against a second walk of the source, then check and describe it.
+pub fn take_store(store: &dyn Store, out: &Path) -> Result<SnapshotFacts, BackupError> {
+    for attempt in 1..=COPY_ATTEMPTS {
+        remove_sqlite(out)?;
+        create_private(out)?;
+        let copy = SqliteStore::open(out)?;
+        copy_store(store, &copy, &mut |_| {})?;
+        match verify_copy(store, &copy) {
+            Ok(_) => {
+                copy.checkpoint()?;
+                drop(copy);
+                return describe_sqlite(out);
+            }
+            // Only the kind is named: the source changed while it was copied.
+            Err(StoreError::Integrity(what)) => {
+                tracing::info!(attempt, what, "the vault changed during the backup copy");
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    remove_sqlite(out)?;
+    Err(BackupError::Refused(format!(
+        "the vault changed during each of {COPY_ATTEMPTS} copies; back it up at a quieter \
+         time / brankas berubah selama penyalinan; cadangkan saat lebih sepi"
+    )))
+}
+
+/// Remove a SQLite file and its log files, if present.
+fn remove_sqlite(path: &Path) -> Result<(), BackupError> {
+    for suffix in ["", "-wal", "-shm"] {
+        let p = PathBuf::from(format!("{}{suffix}", path.display()));
+        match std::fs::remove_file(&p) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(BackupError::io(format!("cannot remove {}", p.display()))(e))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Open the snapshot file `path` as a store, check its integrity and read its facts.

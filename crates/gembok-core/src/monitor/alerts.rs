@@ -17,7 +17,8 @@ pub struct Alert {
     /// Time-ordered id (`al_<16 hex of ms>_<8 hex random>`).
     pub id: String,
     /// Rule name: `bulk_read`, `off_hours`, `denials`, `failed_logins`, `export`,
-    /// `new_admin`, `verify_failed`, `audit_unavailable`.
+    /// `new_admin`, `verify_failed`, `audit_unavailable`, `request_overdue`,
+    /// `backup_failed`, `backup_stale`.
     pub rule: String,
     /// The principal concerned, when the rule is about one.
     pub principal: Option<String>,

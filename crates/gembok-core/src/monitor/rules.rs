@@ -206,6 +206,49 @@ impl Windows {
                 format!("permintaan subjek data {req} melewati tenggat waktu"),
             ));
         }
+        // The backup job records a failed run (`backup.create`, outcome failed) and a
+        // newest good backup past its age (`backup.stale`) at most once per run, so
+        // each event is its own alert. Codes name a destination number and an error
+        // kind, never a value or a credential.
+        let part = |key: &str| {
+            e.code
+                .as_deref()
+                .and_then(|c| c.split(' ').find_map(|p| p.strip_prefix(key)))
+                .unwrap_or("?")
+                .to_owned()
+        };
+        if e.action == "backup.create" && e.outcome == Outcome::Failed {
+            let (dest, error) = (part("dest:"), part("error:"));
+            global.push(Alert::new(
+                "backup_failed",
+                None,
+                e.time,
+                Some(seq),
+                format!("backup to destination {dest} failed ({error})"),
+                format!("pencadangan ke tujuan {dest} gagal ({error})"),
+            ));
+        }
+        if ok && e.action == "backup.stale" {
+            let (dest, hours) = (part("dest:"), part("age_hours:"));
+            let newest = if hours == "?" {
+                "there is no good backup".to_owned()
+            } else {
+                format!("the newest good backup is {hours} hours old")
+            };
+            let terbaru = if hours == "?" {
+                "belum ada cadangan yang baik".to_owned()
+            } else {
+                format!("cadangan baik terbaru berumur {hours} jam")
+            };
+            global.push(Alert::new(
+                "backup_stale",
+                None,
+                e.time,
+                Some(seq),
+                format!("destination {dest}: {newest}"),
+                format!("tujuan {dest}: {terbaru}"),
+            ));
+        }
         if cfg.exports && ok && e.action == "record.export" {
             fire(
                 self,
@@ -321,6 +364,26 @@ mod tests {
         let other = AuditEvent::new(&Actor::system(), "request.open", DAY)
             .code("request:rq_00fe kind:access");
         assert!(rules(&mut w, &cfg, &other).is_empty());
+    }
+
+    #[test]
+    fn a_failed_or_stale_backup_raises_one_alert_each() {
+        let cfg = MonitorConfig::default();
+        let mut w = Windows::default();
+        let failed = AuditEvent::new(&Actor::system(), "backup.create", DAY)
+            .outcome(Outcome::Failed, Some("dest:2 error:destination"));
+        let alerts = rules(&mut w, &cfg, &failed);
+        assert_eq!(alerts.len(), 1, "{alerts:?}");
+        assert_eq!(alerts[0].rule, "backup_failed");
+        assert!(alerts[0].message.contains("destination 2 failed (destination)"));
+        let stale =
+            AuditEvent::new(&Actor::system(), "backup.stale", DAY).code("dest:1 age_hours:200");
+        let alerts = rules(&mut w, &cfg, &stale);
+        assert_eq!(alerts.len(), 1, "{alerts:?}");
+        assert_eq!(alerts[0].rule, "backup_stale");
+        assert!(alerts[0].message.contains("200 hours"), "{}", alerts[0].message);
+        let made = AuditEvent::new(&Actor::system(), "backup.create", DAY).code("dest:1");
+        assert!(rules(&mut w, &cfg, &made).is_empty());
     }
 
     #[test]
