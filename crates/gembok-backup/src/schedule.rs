@@ -79,6 +79,8 @@ pub struct DestRun {
 struct DestState {
     last_failure_ms: Option<i64>,
     last_stale_ms: Option<i64>,
+    /// The newest good backup last seen, for runs that leave the destination alone.
+    newest_ms: Option<i64>,
 }
 
 /// The job: where from, where to, for whom, and its memory of failures.
@@ -172,7 +174,16 @@ impl BackupJob {
                 dest: i + 1,
                 ..DestRun::default()
             };
+            // A destination that just failed is left alone until the retry time, so a
+            // broken one raises one alert per retry period, not one per run.
+            let resting = state
+                .last_failure_ms
+                .is_some_and(|t| now_ms - t < self.config.retry_after.as_millis() as i64);
+            run.newest_ms = state.newest_ms;
             let attempt = (|| -> Result<(), BackupError> {
+                if resting {
+                    return Ok(());
+                }
                 let key = vault_key.as_ref().ok_or_else(|| {
                     BackupError::Invalid("the master key file cannot be read".into())
                 })?;
@@ -195,7 +206,9 @@ impl BackupJob {
                 run.pruned = retention::prune(dest, self.config.keep, false)?.prune.len();
                 Ok(())
             })();
+            state.newest_ms = run.newest_ms;
             match attempt {
+                Ok(()) if resting => {}
                 Ok(()) => {
                     state.last_failure_ms = None;
                     if let Some(name) = &run.created {
