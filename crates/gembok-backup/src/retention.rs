@@ -104,7 +104,9 @@ pub fn plan(names: &[String], policy: KeepPolicy) -> RetentionPlan {
         let (year, week, _) = t.to_iso_week_date();
         (year, u32::from(week))
     });
-    by_period(policy.monthly, &|t| (t.year(), u32::from(u8::from(t.month()))));
+    by_period(policy.monthly, &|t| {
+        (t.year(), u32::from(u8::from(t.month())))
+    });
     let mut out = RetentionPlan::default();
     let mut sorted: Vec<&String> = names.iter().collect();
     sorted.sort();

@@ -128,7 +128,9 @@ impl BackupJob {
         audit: Arc<AuditLog>,
     ) -> Result<Self, BackupError> {
         if dests.is_empty() {
-            return Err(BackupError::Invalid("the backup job has no destination".into()));
+            return Err(BackupError::Invalid(
+                "the backup job has no destination".into(),
+            ));
         }
         if config.every.is_some() && recipients.is_empty() {
             return Err(BackupError::Invalid(
@@ -198,7 +200,8 @@ impl BackupJob {
                             JobSource::Sqlite(db) => Source::Sqlite(db),
                             JobSource::Store(s) => Source::Store(s.as_ref()),
                         };
-                        let made = create::create_from(source, master, &self.recipients, dest, now)?;
+                        let made =
+                            create::create_from(source, master, &self.recipients, dest, now)?;
                         run.newest_ms = Some(now_ms);
                         run.created = Some(made.name);
                     }

@@ -38,9 +38,8 @@ impl Alerts {
 
 /// The monitor of the fixture's vault, with a sink that keeps every alert.
 fn watched(f: &Fixture) -> Arc<Alerts> {
-    let monitor = Arc::new(
-        Monitor::new(Arc::clone(f.vault.store()), MonitorConfig::default()).unwrap(),
-    );
+    let monitor =
+        Arc::new(Monitor::new(Arc::clone(f.vault.store()), MonitorConfig::default()).unwrap());
     f.vault.audit().add_observer(monitor.clone());
     let alerts = Arc::new(Alerts::default());
     monitor.add_sink(alerts.clone());
@@ -77,12 +76,18 @@ fn due_and_stale_follow_the_clock() {
     assert!(due(0, None, None, day, HOUR));
     assert!(!due(23 * h, Some(0), None, day, HOUR));
     assert!(due(24 * h, Some(0), None, day, HOUR));
-    assert!(!due(24 * h + 1, Some(0), Some(24 * h), day, HOUR), "backing off");
+    assert!(
+        !due(24 * h + 1, Some(0), Some(24 * h), day, HOUR),
+        "backing off"
+    );
     assert!(due(25 * h, Some(0), Some(24 * h), day, HOUR));
     let week = 7 * day;
     assert!(!stale(7 * 24 * h, Some(0), 0, week));
     assert!(stale(7 * 24 * h + 1, Some(0), 0, week));
-    assert!(!stale(24 * h, None, 0, week), "no backup yet, job just started");
+    assert!(
+        !stale(24 * h, None, 0, week),
+        "no backup yet, job just started"
+    );
     assert!(stale(8 * 24 * h, None, 0, week));
 }
 
@@ -91,9 +96,16 @@ fn daily_runs_make_one_backup_a_day_and_keep_seven_four_six() {
     let f = fixture(3);
     let alerts = watched(&f);
     let dir = f.dir.path().join("backups");
-    let j = job(&f, vec![Destination::Local(dir.clone())], JobConfig::default());
+    let j = job(
+        &f,
+        vec![Destination::Local(dir.clone())],
+        JobConfig::default(),
+    );
     let first = j.run(T0);
-    assert!(first[0].created.is_some() && first[0].failed.is_none(), "{first:?}");
+    assert!(
+        first[0].created.is_some() && first[0].failed.is_none(),
+        "{first:?}"
+    );
     // Checks every few hours make no second backup the same day.
     for h in [1, 6, 23] {
         let r = j.run(T0 + HOUR * h);
@@ -115,10 +127,7 @@ fn daily_runs_make_one_backup_a_day_and_keep_seven_four_six() {
         "{} backups left: {left:?}",
         left.len()
     );
-    assert!(
-        alerts.rules().is_empty(),
-        "a healthy job raises no alert"
-    );
+    assert!(alerts.rules().is_empty(), "a healthy job raises no alert");
     let events = events(&f);
     let created = events
         .iter()
@@ -172,7 +181,10 @@ fn a_stale_newest_backup_raises_an_alert_once_a_day() {
     let r = j.run(T0 + 8 * day);
     assert!(r[0].stale, "{r:?}");
     assert_eq!(alerts.rules(), ["backup_stale"]);
-    assert!(!j.run(T0 + 8 * day + HOUR)[0].stale, "not repeated within a day");
+    assert!(
+        !j.run(T0 + 8 * day + HOUR)[0].stale,
+        "not repeated within a day"
+    );
     assert!(j.run(T0 + 9 * day + HOUR)[0].stale);
     let stale_event = events(&f)
         .into_iter()
@@ -183,7 +195,13 @@ fn a_stale_newest_backup_raises_an_alert_once_a_day() {
     let other = support::fixture(1);
     let other_master = gembok_crypto::MasterKey::load_file(&other.key_file).unwrap();
     let fresh = T0 + 9 * day + 2 * HOUR;
-    gembok_backup::create(&other.db, &other_master, &[other.recipient.clone()], &dest, fresh)
-        .unwrap();
+    gembok_backup::create(
+        &other.db,
+        &other_master,
+        &[other.recipient.clone()],
+        &dest,
+        fresh,
+    )
+    .unwrap();
     assert!(j.run(T0 + 10 * day + 2 * HOUR)[0].stale);
 }

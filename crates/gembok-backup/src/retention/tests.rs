@@ -9,7 +9,9 @@ use crate::create::archive_name;
 
 /// One backup name per step from `first`, `n` of them.
 fn series(first: OffsetDateTime, step: Duration, n: usize) -> Vec<String> {
-    (0..n).map(|i| archive_name(first + step * i as i32)).collect()
+    (0..n)
+        .map(|i| archive_name(first + step * i as i32))
+        .collect()
 }
 
 fn days(names: &[String]) -> Vec<String> {
@@ -127,7 +129,8 @@ fn prune_deletes_archive_and_manifest_and_a_dry_run_deletes_nothing() {
     let names = series(datetime!(2026-01-01 02:00 UTC), Duration::days(1), 12);
     for n in &names {
         dest.put_bytes(n, b"archive").unwrap();
-        dest.put_bytes(&format!("{n}{MANIFEST_SUFFIX}"), b"{}").unwrap();
+        dest.put_bytes(&format!("{n}{MANIFEST_SUFFIX}"), b"{}")
+            .unwrap();
     }
     let policy = KeepPolicy {
         daily: 3,

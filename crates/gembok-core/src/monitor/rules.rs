@@ -375,13 +375,19 @@ mod tests {
         let alerts = rules(&mut w, &cfg, &failed);
         assert_eq!(alerts.len(), 1, "{alerts:?}");
         assert_eq!(alerts[0].rule, "backup_failed");
-        assert!(alerts[0].message.contains("destination 2 failed (destination)"));
+        assert!(alerts[0]
+            .message
+            .contains("destination 2 failed (destination)"));
         let stale =
             AuditEvent::new(&Actor::system(), "backup.stale", DAY).code("dest:1 age_hours:200");
         let alerts = rules(&mut w, &cfg, &stale);
         assert_eq!(alerts.len(), 1, "{alerts:?}");
         assert_eq!(alerts[0].rule, "backup_stale");
-        assert!(alerts[0].message.contains("200 hours"), "{}", alerts[0].message);
+        assert!(
+            alerts[0].message.contains("200 hours"),
+            "{}",
+            alerts[0].message
+        );
         let made = AuditEvent::new(&Actor::system(), "backup.create", DAY).code("dest:1");
         assert!(rules(&mut w, &cfg, &made).is_empty());
     }

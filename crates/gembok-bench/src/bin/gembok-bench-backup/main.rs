@@ -103,11 +103,18 @@ fn main() -> Result<()> {
             });
             eprintln!("run {}: restore ...", run + 1);
             let archive = dest_dir.join(&created.name);
-            let beside = std::fs::read(dest_dir.join(format!("{}{MANIFEST_SUFFIX}", created.name)))?;
+            let beside =
+                std::fs::read(dest_dir.join(format!("{}{MANIFEST_SUFFIX}", created.name)))?;
             let target = root.join(format!("restored-{run}"));
             let started = Instant::now();
-            let restored =
-                gembok_backup::restore(&archive, Some(beside.as_slice()), &ids, &key_file, &target, false)?;
+            let restored = gembok_backup::restore(
+                &archive,
+                Some(beside.as_slice()),
+                &ids,
+                &key_file,
+                &target,
+                false,
+            )?;
             let secs = started.elapsed().as_secs_f64();
             ensure!(
                 restored.verified.facts.counts.get("customers").copied() == Some(args.rows as u64),
@@ -153,7 +160,8 @@ fn fill(db: &Path, key_file: &Path, args: &Args) -> Result<f64> {
 /// The baseline: SQLite's own consistent copy of the plaintext file.
 fn vacuum_into(db: &Path, out: &Path) -> Result<Step> {
     eprintln!("VACUUM INTO ...");
-    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let started = Instant::now();
     conn.execute("VACUUM INTO ?1", [out.to_string_lossy()])?;
     let secs = started.elapsed().as_secs_f64();
