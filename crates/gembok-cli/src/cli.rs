@@ -112,7 +112,7 @@ pub enum Command {
         command: crate::commands::backup::BackupCommand,
     },
     /// Restore a backup into a new data directory.
-    Restore(crate::commands::backup::RestoreArgs),
+    Restore(crate::commands::restore::RestoreArgs),
     /// Rotate keys.
     Keys {
         #[command(subcommand)]

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod account_notices;
+mod backup_settings;
 mod cli;
 mod commands;
 mod config;

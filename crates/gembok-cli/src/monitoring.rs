@@ -61,6 +61,8 @@ fn title(rule: &str) -> &'static str {
         "api_key_created" => "Gembok: new API key / kunci API baru",
         "verify_failed" => "Gembok: audit log verification failed / verifikasi log audit gagal",
         "audit_unavailable" => "Gembok: audit log unavailable / log audit tidak tersedia",
+        "backup_failed" => "Gembok: a backup failed / pencadangan gagal",
+        "backup_stale" => "Gembok: no recent backup / tidak ada cadangan terbaru",
         _ => "Gembok alert / peringatan Gembok",
     }
 }

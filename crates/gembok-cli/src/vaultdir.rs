@@ -46,6 +46,11 @@ impl VaultDir {
         self
     }
 
+    /// The PostgreSQL URL given, if any (never to be printed).
+    pub fn database_url(&self) -> Option<&str> {
+        self.database_url.as_deref()
+    }
+
     /// The store: PostgreSQL when a URL was given, else the SQLite file.
     fn open_store(&self) -> Result<Arc<dyn Store>> {
         match &self.database_url {

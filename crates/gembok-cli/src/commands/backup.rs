@@ -1,35 +1,29 @@
-//! `gembok backup keygen|create|verify|list|status|drill` and `gembok restore`: the
-//! arguments and printing around `gembok-backup`, which does the work. A restore ends by
-//! re-applying the erasure ledger, so an older backup does not bring erased customers
-//! back.
+//! `gembok backup keygen|create|verify|list|status|prune|drill`: the arguments and
+//! printing around `gembok-backup`, which does the work (`gembok restore` is in
+//! `restore.rs`).
 //!
-//! Destinations and recipients come from the flags or from `[backup]` in
-//! `gembok.toml` (`to = "..."`, `recipients = ["age1..."]`). That section is read here
-//! rather than in `config.rs` so the rest of the file's settings stay independent of
-//! it. Backups cover SQLite vaults; a PostgreSQL vault is refused with a pointer to
-//! `pg_dump`.
+//! Destinations, recipients and retention come from the flags or from `[backup]` in
+//! `gembok.toml` (see `backup_settings.rs`); without `--to` the first destination is
+//! used. A PostgreSQL vault (`--database-url`) is copied through the store into a
+//! SQLite snapshot, so its backups restore like any other.
 
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use gembok_backup::dest::MANIFEST_SUFFIX;
-use gembok_backup::{
-    identity, ledger, BackupError, Destination, FileLedger, SignatureCheck, SignedManifest,
-};
+use gembok_backup::retention::{self, KeepPolicy};
+use gembok_backup::{identity, BackupError, Destination, SignatureCheck, SignedManifest, Source};
 use gembok_core::{Actor, AuditEvent};
-use gembok_crypto::MasterKey;
-use serde::Deserialize;
+use gembok_crypto::{AuditSigner, MasterKey};
 use serde_json::json;
 use time::OffsetDateTime;
 
+use crate::backup_settings::BackupSettings;
 use crate::cli::OutputFormat;
 use crate::exit;
 use crate::output::emit;
 use crate::vaultdir::VaultDir;
-
-/// Age past which `backup status` reports the newest backup as stale by default.
-const STALE_DAYS: u64 = 7;
 
 #[derive(Subcommand, Debug)]
 pub enum BackupCommand {
@@ -58,9 +52,19 @@ pub enum BackupCommand {
     Status {
         #[arg(long)]
         to: Option<String>,
-        /// Days after which the newest backup counts as stale.
-        #[arg(long, default_value_t = STALE_DAYS)]
-        max_age_days: u64,
+        /// Days after which the newest backup counts as stale (default: `[backup]
+        /// stale_days`, 7).
+        #[arg(long)]
+        max_age_days: Option<u64>,
+    },
+    /// Delete the backups retention no longer keeps (`[backup] keep_daily`, 7;
+    /// `keep_weekly`, 4; `keep_monthly`, 6).
+    Prune {
+        #[arg(long)]
+        to: Option<String>,
+        /// Only list what would be deleted.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Restore the newest backup into a temporary folder, verify it and time it.
     Drill {
@@ -87,64 +91,19 @@ pub struct VerifyArgs {
     pub key_file: Option<PathBuf>,
 }
 
-/// `gembok restore`.
-#[derive(Args, Debug)]
-pub struct RestoreArgs {
-    /// The archive: a .gbk file or s3://bucket/prefix/NAME.gbk.
-    pub backup: String,
-    /// The new data directory (must be missing or empty unless --force).
-    #[arg(long)]
-    pub to: PathBuf,
-    /// The age identity file made by `gembok backup keygen`.
-    #[arg(long)]
-    pub identity: PathBuf,
-    /// The original master key file (default: the vault's, or one rebuilt with
-    /// `gembok keys import-recovery`).
-    #[arg(long)]
-    pub key_file: Option<PathBuf>,
-    /// Restore into a non-empty folder; an existing database is moved aside.
-    #[arg(long)]
-    pub force: bool,
-}
-
-/// `[backup]` in gembok.toml.
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct BackupSection {
-    to: Option<String>,
-    #[serde(default)]
-    recipients: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct Doc {
-    #[serde(default)]
-    backup: Option<toml::Value>,
-}
-
-fn section(dir: &VaultDir) -> Result<BackupSection> {
-    let Ok(text) = std::fs::read_to_string(dir.root.join("gembok.toml")) else {
-        return Ok(BackupSection::default());
-    };
-    let doc: Doc =
-        toml::from_str(&text).map_err(|e| anyhow::anyhow!("gembok.toml: {}", e.message()))?;
-    match doc.backup {
-        Some(v) => v.try_into().map_err(|e: toml::de::Error| {
-            anyhow::anyhow!("gembok.toml: [backup]: {}", e.message())
-        }),
-        None => Ok(BackupSection::default()),
-    }
-}
-
 fn destination(dir: &VaultDir, to: Option<String>) -> Result<Destination> {
     let to = match to {
         Some(t) => t,
-        None => section(dir)?.to.ok_or_else(|| {
-            exit::fail(
-                exit::INVALID,
-                "no destination: give --to or set [backup] to",
-            )
-        })?,
+        None => BackupSettings::load(&dir.root)?
+            .to
+            .into_iter()
+            .next()
+            .ok_or_else(|| {
+                exit::fail(
+                    exit::INVALID,
+                    "no destination: give --to or set [backup] to",
+                )
+            })?,
     };
     Destination::parse(&to).map_err(coded)
 }
@@ -185,18 +144,11 @@ pub fn run(
             );
             Ok(())
         }
-        BackupCommand::Create { to, recipients } => {
-            if postgres {
-                return Err(exit::fail(
-                    exit::INVALID,
-                    "backups cover SQLite vaults only for now; back up PostgreSQL with pg_dump",
-                ));
-            }
-            create(dir, out, to, recipients)
-        }
+        BackupCommand::Create { to, recipients } => create(dir, out, to, recipients, postgres),
         BackupCommand::Verify(args) => verify(dir, out, args),
         BackupCommand::List { to } => list(dir, out, to),
         BackupCommand::Status { to, max_age_days } => status(dir, out, to, max_age_days),
+        BackupCommand::Prune { to, dry_run } => prune(dir, out, to, dry_run),
         BackupCommand::Drill {
             to,
             identity: id,
@@ -227,7 +179,7 @@ pub fn run(
     }
 }
 
-fn counts_text(facts: &gembok_backup::SnapshotFacts) -> String {
+pub(crate) fn counts_text(facts: &gembok_backup::SnapshotFacts) -> String {
     facts
         .counts
         .iter()
@@ -241,8 +193,9 @@ fn create(
     out: OutputFormat,
     to: Option<String>,
     recipients: Vec<String>,
+    postgres: bool,
 ) -> Result<()> {
-    let conf = section(dir)?;
+    let conf = BackupSettings::load(&dir.root)?;
     let recipients = if recipients.is_empty() {
         conf.recipients.clone()
     } else {
@@ -257,8 +210,14 @@ fn create(
     let vault = dir.open()?;
     let key = MasterKey::load_file(&dir.key_path()?)?;
     let now = OffsetDateTime::now_utc();
+    let db = dir.db_path();
+    let source = if postgres {
+        Source::Store(vault.store().as_ref())
+    } else {
+        Source::Sqlite(&db)
+    };
     let created =
-        gembok_backup::create(&dir.db_path(), &key, &recipients, &dest, now).map_err(coded)?;
+        gembok_backup::create_from(source, &key, &recipients, &dest, now).map_err(coded)?;
     let event =
         AuditEvent::new(&Actor::local_operator(), "backup.create", now_ms(now)).code(&created.name);
     vault.audit().record(event)?;
@@ -286,7 +245,7 @@ fn now_ms(t: OffsetDateTime) -> i64 {
 }
 
 /// The key file given, else the vault's when the data directory holds a vault.
-fn key_or_vault(dir: &VaultDir, key_file: Option<PathBuf>) -> Result<Option<PathBuf>> {
+pub(crate) fn key_or_vault(dir: &VaultDir, key_file: Option<PathBuf>) -> Result<Option<PathBuf>> {
     match key_file {
         Some(k) => Ok(Some(k)),
         None if dir.exists() => Ok(Some(dir.key_path()?)),
@@ -296,7 +255,7 @@ fn key_or_vault(dir: &VaultDir, key_file: Option<PathBuf>) -> Result<Option<Path
 
 /// A local copy of the archive named by `spec` and the manifest stored beside it.
 /// The temporary folder keeps a download alive.
-fn fetch(spec: &str) -> Result<(PathBuf, Option<Vec<u8>>, Option<tempfile::TempDir>)> {
+pub(crate) fn fetch(spec: &str) -> Result<(PathBuf, Option<Vec<u8>>, Option<tempfile::TempDir>)> {
     if let Some(rest) = spec.strip_prefix("s3://") {
         let (prefix, name) = rest
             .rsplit_once('/')
@@ -353,110 +312,6 @@ fn verify(dir: &VaultDir, out: OutputFormat, args: VerifyArgs) -> Result<()> {
     Ok(())
 }
 
-/// `gembok restore`.
-pub fn restore(dir: &VaultDir, out: OutputFormat, args: RestoreArgs) -> Result<()> {
-    let ids = identity::load_identities(&args.identity).map_err(coded)?;
-    let key = key_or_vault(dir, args.key_file)?.ok_or_else(|| {
-        exit::fail(
-            exit::INVALID,
-            "no master key: give --key-file (rebuild one with `gembok keys import-recovery`)",
-        )
-    })?;
-    let key = std::fs::canonicalize(&key).with_context(|| format!("{}", key.display()))?;
-    let (archive, beside, _work) = fetch(&args.backup)?;
-    let r = gembok_backup::restore(
-        &archive,
-        beside.as_deref(),
-        &ids,
-        &key,
-        &args.to,
-        args.force,
-    )
-    .map_err(coded)?;
-    let target = VaultDir::new(&args.to);
-    target.set_key_path(&key)?;
-    let vault = target.open()?;
-    let schema = vault
-        .store()
-        .schemas()?
-        .pop()
-        .context("the restored vault holds no schema")?;
-    std::fs::write(target.schema_path(), schema.document)?;
-    if !target.tls_files().0.exists() {
-        target.generate_tls()?;
-    }
-    let ledger = reapply_ledger(&vault, &args.to, r.moved_aside.as_deref(), &key)?;
-    let m = &r.verified.manifest.manifest;
-    emit(
-        out,
-        &json!({"name": m.name, "data_dir": args.to.display().to_string(), "counts": r.verified.facts.counts,
-                "moved_aside": r.moved_aside.as_ref().map(|p| p.display().to_string()),
-                "ledger_subjects": ledger.subjects, "reerased_records": ledger.records}),
-        || {
-            let mut s = format!(
-                "restored {} ({}) into {}: {}; it opens with {}.",
-                m.name,
-                m.created_at,
-                args.to.display(),
-                counts_text(&r.verified.facts),
-                key.display()
-            );
-            if let Some(p) = &r.moved_aside {
-                s.push_str(&format!(
-                    "\nthe database that was there is now {}",
-                    p.display()
-                ));
-            }
-            if ledger.subjects > 0 {
-                s.push_str(&format!(
-                    "\nerasure ledger re-applied ({} erased subject(s)): {} record(s) erased \
-                     again / {} data dihapus kembali",
-                    ledger.subjects, ledger.records, ledger.records
-                ));
-            }
-            s
-        },
-    );
-    Ok(())
-}
-
-/// What re-applying the erasure ledger after a restore did.
-struct Reapplied {
-    subjects: usize,
-    records: u64,
-}
-
-/// Erase again, in the restored vault, every subject of the ledger file in `root` and of
-/// the ledger of the database moved aside: a backup older than an erasure must not bring
-/// the subject back. The file then names every subject of the union.
-fn reapply_ledger(
-    vault: &gembok_core::Vault,
-    root: &std::path::Path,
-    moved_aside: Option<&std::path::Path>,
-    key: &std::path::Path,
-) -> Result<Reapplied> {
-    let file = FileLedger::in_dir(root);
-    let mut entries = file.read().map_err(coded)?;
-    if let Some(aside) = moved_aside {
-        match ledger::ledger_of_database(aside, key) {
-            Ok(old) => entries = ledger::union(&entries, &old),
-            Err(e) => eprintln!(
-                "gembok: warning: the erasure ledger of {} cannot be read ({e}); only {} is \
-                 re-applied / buku penghapusan basis data lama tidak terbaca",
-                aside.display(),
-                file.path().display()
-            ),
-        }
-    }
-    let entries = ledger::union(&entries, &[]);
-    let records = vault.reapply_ledger(&Actor::local_operator(), &entries)?;
-    file.add_missing(&entries).map_err(coded)?;
-    Ok(Reapplied {
-        subjects: entries.len(),
-        records,
-    })
-}
-
 fn list(dir: &VaultDir, out: OutputFormat, to: Option<String>) -> Result<()> {
     let dest = destination(dir, to)?;
     let entries = gembok_backup::list(&dest).map_err(coded)?;
@@ -492,18 +347,47 @@ fn list(dir: &VaultDir, out: OutputFormat, to: Option<String>) -> Result<()> {
     Ok(())
 }
 
-fn newest(entries: &[gembok_backup::BackupEntry]) -> Option<&SignedManifest> {
-    entries.iter().rev().find_map(|e| e.manifest.as_ref())
+/// The newest backup whose manifest is signed by this vault's audit key, when the key
+/// file is at hand; else the newest with a readable manifest.
+fn newest<'a>(
+    dir: &VaultDir,
+    entries: &'a [gembok_backup::BackupEntry],
+) -> Option<&'a SignedManifest> {
+    let vault_key = key_or_vault(dir, None)
+        .ok()
+        .flatten()
+        .and_then(|k| MasterKey::load_file(&k).ok())
+        .and_then(|m| AuditSigner::from_master(&m).ok())
+        .map(|s| s.public_key());
+    entries
+        .iter()
+        .rev()
+        .filter_map(|e| e.manifest.as_ref())
+        .find(|m| vault_key.is_none() || m.verify(vault_key.as_ref()).is_ok())
 }
 
-fn status(dir: &VaultDir, out: OutputFormat, to: Option<String>, max_age_days: u64) -> Result<()> {
+fn status(
+    dir: &VaultDir,
+    out: OutputFormat,
+    to: Option<String>,
+    max_age_days: Option<u64>,
+) -> Result<()> {
+    let max_age_days = match max_age_days {
+        Some(d) => d,
+        None => BackupSettings::load(&dir.root)?.job.stale_after.as_secs() / 86_400,
+    };
     let dest = destination(dir, to)?;
     let entries = gembok_backup::list(&dest).map_err(coded)?;
-    let Some(m) = newest(&entries) else {
+    let Some(m) = newest(dir, &entries) else {
         emit(
             out,
-            &json!({"destination": dest.describe(), "count": 0, "ok": false}),
-            || format!("no backup in {}", dest.describe()),
+            &json!({"destination": dest.describe(), "count": entries.len(), "ok": false}),
+            || {
+                format!(
+                    "no good backup in {} / tidak ada cadangan yang baik",
+                    dest.describe()
+                )
+            },
         );
         return Err(exit::fail(exit::OTHER, "no backup found"));
     };
@@ -518,13 +402,14 @@ fn status(dir: &VaultDir, out: OutputFormat, to: Option<String>, max_age_days: u
                 "last_name": m.manifest.name, "age_hours": (age_hours * 10.0).round() / 10.0, "ok": ok}),
         || {
             format!(
-                "{} backup(s) in {}; last success {} ({}), {:.1} hours ago{}",
+                "{} backup(s) in {}; last success {} ({}), {:.1} hours ago / {:.1} jam yang lalu{}",
                 entries.len(),
                 dest.describe(),
                 m.manifest.created_at,
                 m.manifest.name,
                 age_hours,
-                if ok { "" } else { " — STALE" }
+                age_hours,
+                if ok { "" } else { " — STALE / USANG" }
             )
         },
     );
@@ -536,4 +421,46 @@ fn status(dir: &VaultDir, out: OutputFormat, to: Option<String>, max_age_days: u
             format!("the newest backup is older than {max_age_days} days"),
         ))
     }
+}
+
+fn prune(dir: &VaultDir, out: OutputFormat, to: Option<String>, dry_run: bool) -> Result<()> {
+    let keep: KeepPolicy = BackupSettings::load(&dir.root)?.job.keep;
+    let dest = destination(dir, to)?;
+    let plan = retention::prune(&dest, keep, dry_run).map_err(coded)?;
+    if !dry_run && !plan.prune.is_empty() && dir.exists() {
+        let vault = dir.open()?;
+        let event = AuditEvent::new(
+            &Actor::local_operator(),
+            "backup.prune",
+            now_ms(OffsetDateTime::now_utc()),
+        )
+        .code(&format!("removed:{}", plan.prune.len()));
+        vault.audit().record(event)?;
+    }
+    emit(
+        out,
+        &json!({"destination": dest.describe(), "dry_run": dry_run, "kept": plan.keep, "pruned": plan.prune,
+                "keep_daily": keep.daily, "keep_weekly": keep.weekly, "keep_monthly": keep.monthly}),
+        || {
+            let verb = if dry_run {
+                "would delete / akan dihapus"
+            } else {
+                "deleted / dihapus"
+            };
+            let mut s = format!(
+                "{}: keeping {} backup(s) ({} daily, {} weekly, {} monthly); {} {verb}",
+                dest.describe(),
+                plan.keep.len(),
+                keep.daily,
+                keep.weekly,
+                keep.monthly,
+                plan.prune.len()
+            );
+            for name in &plan.prune {
+                s.push_str(&format!("\n  {name}"));
+            }
+            s
+        },
+    );
+    Ok(())
 }

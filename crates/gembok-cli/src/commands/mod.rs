@@ -13,6 +13,7 @@ pub(crate) mod privacy;
 mod records;
 pub(crate) mod recovery;
 pub(crate) mod requests;
+pub(crate) mod restore;
 pub(crate) mod retention;
 mod scan;
 mod schema;
@@ -92,7 +93,7 @@ pub fn run(cli: Cli) -> Result<()> {
         } => recovery::run(&dir, out, command),
         Command::Keys { command } => keys::run(&dir, out, command),
         Command::Backup { command } => backup::run(&dir, out, command, cli.database_url.is_some()),
-        Command::Restore(args) => backup::restore(&dir, out, args),
+        Command::Restore(args) => restore::run(&dir, out, args),
         Command::Serve {
             listen,
             insecure_http,

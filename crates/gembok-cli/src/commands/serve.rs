@@ -7,7 +7,10 @@
 //! a checkpoint when one is due, and retention runs at start and once a day. The data
 //! lifecycle settings (`[business]`, `[rights]`, `[retention]`) go to the server, which
 //! schedules retention of records and overdue checks; erasures are told to the ledger
-//! file and to `[[erasure.webhook]]`.
+//! file and to `[[erasure.webhook]]`. With `[backup] to` set, the backup job runs
+//! shortly after start and then every few minutes: it makes a backup when the newest
+//! good one is `every_hours` old, prunes by retention and raises `backup_failed` /
+//! `backup_stale` alerts through the monitor.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -15,7 +18,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
-use gembok_backup::FileLedger;
+use gembok_backup::schedule::{BackupJob, JobSource};
+use gembok_backup::{identity, Destination, FileLedger};
 use gembok_core::access::Gate;
 use gembok_core::accounts::Accounts;
 use gembok_core::apikeys::ApiKeySpec;
@@ -24,6 +28,7 @@ use gembok_server::{certificate_fingerprint, Server, ServerConfig, TlsSource};
 
 use super::apikey::now_ms;
 use crate::account_notices::AccountNotifier;
+use crate::backup_settings::BackupSettings;
 use crate::erasure_notices::{erasure_notifier, ErasureNotifier};
 use crate::monitoring::{attach_monitor, notifier, CheckpointNotifier, NotifySink};
 use crate::vaultdir::VaultDir;
@@ -32,6 +37,10 @@ use crate::vaultdir::VaultDir;
 const CHECKPOINT_TICK: Duration = Duration::from_secs(10);
 /// How often retention runs (and once at start).
 const PRUNE_TICK: Duration = Duration::from_secs(24 * 60 * 60);
+/// The backup job's first look after start, and how often it looks again (it makes a
+/// backup only when one is due).
+const BACKUP_FIRST: Duration = Duration::from_secs(2);
+const BACKUP_TICK: Duration = Duration::from_secs(10 * 60);
 
 /// Options of `gembok serve`.
 pub struct ServeOptions {
@@ -73,6 +82,7 @@ pub fn run(dir: &VaultDir, opts: ServeOptions) -> Result<()> {
     )?);
     drop(master);
     let monitor = attach_monitor(&vault, &settings)?;
+    let backup_job = backup_job(dir, &vault, key_file)?;
     let notifier = notifier(&settings)?;
     let audit = Arc::clone(vault.audit());
     let gate = Arc::new(Gate::new(Arc::clone(&vault), Arc::clone(&policy)));
@@ -106,6 +116,9 @@ pub fn run(dir: &VaultDir, opts: ServeOptions) -> Result<()> {
             tracing::info!(receivers, "erasures are sent to the [[erasure.webhook]] receivers");
         }
         spawn_audit_upkeep(audit);
+        if let Some(job) = backup_job {
+            spawn_backups(job);
+        }
         let server = Server::bind(config, gate, Arc::clone(&keys), accounts).await?;
         let scheme = if server.is_tls() { "https" } else { "http" };
         let addr = server.local_addr();
@@ -184,6 +197,70 @@ fn spawn_audit_upkeep(audit: Arc<AuditLog>) {
                 Ok(Ok(_)) => {}
                 Ok(Err(e)) => tracing::warn!(error = %e, "audit retention failed"),
                 Err(_) => tracing::warn!("audit retention task panicked"),
+            }
+        }
+    });
+}
+
+/// The backup job of `[backup]`, when it names a destination; a missing or bad
+/// recipient stops the start here rather than at the first backup.
+fn backup_job(
+    dir: &VaultDir,
+    vault: &gembok_core::Vault,
+    key_file: &std::path::Path,
+) -> Result<Option<Arc<BackupJob>>> {
+    let conf = BackupSettings::load(&dir.root)?;
+    if conf.to.is_empty() {
+        tracing::warn!("no [backup] destination: the server makes no backups");
+        return Ok(None);
+    }
+    let recipients = conf
+        .recipients
+        .iter()
+        .map(|r| identity::parse_recipient(r))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| anyhow::anyhow!("gembok.toml: [backup] recipients: {e}"))?;
+    let dests = conf
+        .to
+        .iter()
+        .map(|t| Destination::parse(t))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| anyhow::anyhow!("gembok.toml: [backup] to: {e}"))?;
+    let source = match dir.database_url() {
+        Some(_) => JobSource::Store(Arc::clone(vault.store())),
+        None => JobSource::Sqlite(dir.db_path()),
+    };
+    let job = BackupJob::new(
+        source,
+        key_file.to_path_buf(),
+        recipients,
+        dests,
+        conf.job,
+        Arc::clone(vault.audit()),
+    )
+    .map_err(|e| anyhow::anyhow!("gembok.toml: [backup]: {e}"))?;
+    for (i, d) in job.destinations().iter().enumerate() {
+        tracing::info!(dest = i + 1, to = %d.describe(), "backups go to this destination");
+    }
+    Ok(Some(Arc::new(job)))
+}
+
+/// The backup job on a blocking thread shortly after start, then every `BACKUP_TICK`;
+/// runs never overlap.
+fn spawn_backups(job: Arc<BackupJob>) {
+    tokio::spawn(async move {
+        let start = tokio::time::Instant::now() + BACKUP_FIRST;
+        let mut tick = tokio::time::interval_at(start, BACKUP_TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let job = Arc::clone(&job);
+            let now = time::OffsetDateTime::now_utc();
+            if tokio::task::spawn_blocking(move || job.run(now))
+                .await
+                .is_err()
+            {
+                tracing::warn!("the backup task panicked");
             }
         }
     });
