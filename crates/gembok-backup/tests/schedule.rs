@@ -168,7 +168,14 @@ fn a_stale_newest_backup_raises_an_alert_once_a_day() {
     let dir = f.dir.path().join("backups");
     let dest = Destination::Local(dir.clone());
     let master = gembok_crypto::MasterKey::load_file(&f.key_file).unwrap();
-    gembok_backup::create(&f.db, &master, &[f.recipient.clone()], &dest, T0).unwrap();
+    gembok_backup::create(
+        &f.db,
+        &master,
+        std::slice::from_ref(&f.recipient),
+        &dest,
+        T0,
+    )
+    .unwrap();
     // Backups come from elsewhere (cron); the server only watches.
     let watch = JobConfig {
         every: None,
@@ -198,7 +205,7 @@ fn a_stale_newest_backup_raises_an_alert_once_a_day() {
     gembok_backup::create(
         &other.db,
         &other_master,
-        &[other.recipient.clone()],
+        std::slice::from_ref(&other.recipient),
         &dest,
         fresh,
     )

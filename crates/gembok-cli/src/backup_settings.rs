@@ -74,22 +74,12 @@ struct Doc {
 }
 
 /// The backup settings in force.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BackupSettings {
     /// Destinations, in order (folder paths or `s3://bucket/prefix`).
     pub to: Vec<String>,
     pub recipients: Vec<String>,
     pub job: JobConfig,
-}
-
-impl Default for BackupSettings {
-    fn default() -> Self {
-        BackupSettings {
-            to: Vec::new(),
-            recipients: Vec::new(),
-            job: JobConfig::default(),
-        }
-    }
 }
 
 impl BackupSettings {

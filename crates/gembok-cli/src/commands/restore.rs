@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use gembok_backup::{ledger, FileLedger};
+use gembok_backup::{identity, ledger, FileLedger};
 use gembok_core::Actor;
 use gembok_store::copy::{copy_store, store_is_empty, verify_copy};
 use gembok_store::Store;

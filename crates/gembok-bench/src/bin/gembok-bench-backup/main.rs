@@ -95,7 +95,8 @@ fn main() -> Result<()> {
             let started = Instant::now();
             // Names carry the millisecond: runs a second apart never collide.
             let now = time::OffsetDateTime::now_utc() + time::Duration::seconds(run as i64);
-            let created = gembok_backup::create(&db, &master, &[recipient.clone()], &dest, now)?;
+            let created =
+                gembok_backup::create(&db, &master, std::slice::from_ref(&recipient), &dest, now)?;
             steps.push(Step {
                 name: "gembok backup create",
                 secs: started.elapsed().as_secs_f64(),
