@@ -64,8 +64,11 @@ async fn auth_unknown_and_known_addresses_are_indistinguishable() {
     }
     let (k, u) = (median(known), median(unknown));
     let ratio = k.as_secs_f64() / u.as_secs_f64();
+    // The Argon2id hash is most of either answer, so skipping it for an unknown address
+    // would give a ratio far outside this band; the band itself is wide enough for the
+    // other tests of this binary running beside this one on a two-core machine.
     assert!(
-        (0.9..=1.1).contains(&ratio),
+        (0.75..=1.33).contains(&ratio),
         "median known {k:?} vs unknown {u:?} (ratio {ratio:.3})"
     );
 }
