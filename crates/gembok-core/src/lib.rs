@@ -30,7 +30,7 @@ mod vault;
 
 pub use access::{AccessError, Action, Denied, Gate, Policy, Principal, RoleName};
 pub use apikeys::{ApiKeyInfo, ApiKeySpec, ApiKeys, AuthError, IssuedKey};
-pub use audit::{Actor, AuditConfig, AuditEvent, AuditLog, Outcome};
+pub use audit::{Actor, AuditConfig, AuditEvent, AuditLog, Durable, Outcome};
 pub use error::{CoreError, ErrorKind, RowError};
 pub use monitor::{Alert, AlertSink, Monitor, MonitorConfig};
 pub use output::{FieldValue, Record, View, Visibility};

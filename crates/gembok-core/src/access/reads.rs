@@ -3,6 +3,8 @@
 //!
 //! The plan is computed before any record is loaded, so a read that could return
 //! nothing is refused without touching the data, and only visible fields are opened.
+//! Each read also has a deferred form that returns before its audit event is durable,
+//! with the result held back in a [`Durable`] until it is.
 
 use std::collections::BTreeMap;
 
@@ -11,6 +13,7 @@ use gembok_types::{Purpose, RecordId};
 use super::decide::field_visibility;
 use super::role::Role;
 use super::{AccessError, Action, Denied, Gate, Principal};
+use crate::audit::{Actor, Durable};
 use crate::schema::Collection;
 use crate::{Record, View, Visibility};
 
@@ -59,29 +62,65 @@ impl Gate {
     ) -> Result<Vec<Record>, AccessError> {
         let role = self.check(p, Action::Read, Some(collection))?;
         self.audited(p, purpose, Action::Read, Some(collection), || {
-            self.read_planned(p, role, purpose, collection, ids, fields)
+            self.read_planned(p, role, purpose, collection, fields, |actor, names, view| {
+                self.vault()
+                    .get_batch(actor, collection, ids, Some(names), view)
+            })
         })
     }
 
-    fn read_planned(
+    /// [`Gate::get`] that returns before its audit event is durable: the record is
+    /// held back in the [`Durable`] until it is (await it, or wait on it).
+    pub fn get_deferred(
+        &self,
+        p: &Principal,
+        purpose: Option<&str>,
+        collection: &str,
+        id: RecordId,
+        fields: Option<&[&str]>,
+    ) -> Result<Durable<Record>, AccessError> {
+        Ok(self
+            .get_batch_deferred(p, purpose, collection, &[id], fields)?
+            .and_then(|mut v| v.pop().ok_or(crate::CoreError::NotFound)))
+    }
+
+    /// [`Gate::get_batch`] that returns before its audit event is durable.
+    pub fn get_batch_deferred(
+        &self,
+        p: &Principal,
+        purpose: Option<&str>,
+        collection: &str,
+        ids: &[RecordId],
+        fields: Option<&[&str]>,
+    ) -> Result<Durable<Vec<Record>>, AccessError> {
+        let role = self.check(p, Action::Read, Some(collection))?;
+        self.audited(p, purpose, Action::Read, Some(collection), || {
+            self.read_planned(p, role, purpose, collection, fields, |actor, names, view| {
+                self.vault()
+                    .get_batch_deferred(actor, collection, ids, Some(names), view)
+            })
+        })
+    }
+
+    /// Check the purpose, plan the fields, then run `read` with the caller as an actor,
+    /// the planned field names and the per-field view.
+    fn read_planned<R>(
         &self,
         p: &Principal,
         role: &Role,
         purpose: Option<&str>,
         collection: &str,
-        ids: &[RecordId],
         fields: Option<&[&str]>,
-    ) -> Result<Vec<Record>, AccessError> {
+        read: impl FnOnce(&Actor, &[&str], View<'_>) -> Result<R, crate::CoreError>,
+    ) -> Result<R, AccessError> {
         let purpose = check_purpose(p, role, purpose)?;
         let schema = self.vault().schema();
         let coll = schema.collection(collection)?;
         let plan = plan(role, coll, purpose.as_str(), fields)?;
         let decide = |f: &str| plan.view(f);
-        Ok(self.vault().get_batch(
+        Ok(read(
             &p.actor(Some(purpose.as_str())),
-            collection,
-            ids,
-            Some(&plan.names()),
+            &plan.names(),
             View::PerField(&decide),
         )?)
     }
@@ -99,21 +138,46 @@ impl Gate {
     ) -> Result<Vec<Record>, AccessError> {
         let role = self.check(p, Action::Search, Some(collection))?;
         self.audited(p, purpose, Action::Search, Some(collection), || {
-            self.search_planned(p, role, purpose, collection, field, value, fields)
+            let search = |actor: &Actor, field: &str, names: &[&str], view: View<'_>| {
+                self.vault()
+                    .find(actor, collection, field, value, Some(names), view)
+            };
+            self.search_planned(p, role, purpose, collection, field, fields, search)
+        })
+    }
+
+    /// [`Gate::search`] that returns before its audit event is durable: the records
+    /// are held back in the [`Durable`] until it is.
+    pub fn search_deferred(
+        &self,
+        p: &Principal,
+        purpose: Option<&str>,
+        collection: &str,
+        field: &str,
+        value: &str,
+        fields: Option<&[&str]>,
+    ) -> Result<Durable<Vec<Record>>, AccessError> {
+        let role = self.check(p, Action::Search, Some(collection))?;
+        self.audited(p, purpose, Action::Search, Some(collection), || {
+            let search = |actor: &Actor, field: &str, names: &[&str], view: View<'_>| {
+                self.vault()
+                    .find_deferred(actor, collection, field, value, Some(names), view)
+            };
+            self.search_planned(p, role, purpose, collection, field, fields, search)
         })
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn search_planned(
+    fn search_planned<R>(
         &self,
         p: &Principal,
         role: &Role,
         purpose: Option<&str>,
         collection: &str,
         field: &str,
-        value: &str,
         fields: Option<&[&str]>,
-    ) -> Result<Vec<Record>, AccessError> {
+        search: impl FnOnce(&Actor, &str, &[&str], View<'_>) -> Result<R, crate::CoreError>,
+    ) -> Result<R, AccessError> {
         let purpose = check_purpose(p, role, purpose)?;
         let schema = self.vault().schema();
         let coll = schema.collection(collection)?;
@@ -134,12 +198,10 @@ impl Gate {
         }
         let plan = plan(role, coll, purpose.as_str(), fields)?;
         let decide = |f: &str| plan.view(f);
-        Ok(self.vault().find(
+        Ok(search(
             &p.actor(Some(purpose.as_str())),
-            collection,
             spec.name.as_str(),
-            value,
-            Some(&plan.names()),
+            &plan.names(),
             View::PerField(&decide),
         )?)
     }

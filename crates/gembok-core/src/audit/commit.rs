@@ -198,9 +198,7 @@ impl AuditLog {
             return Ok(());
         }
         let body = event.encode();
-        let outcome = self.group.submit((event, body), |batch| {
-            self.commit_encoded(Vec::new(), batch)
-        });
+        let outcome = self.group.submit(self, (event, body));
         if outcome.is_err() {
             for o in self.observers() {
                 o.audit_failed();

@@ -4,8 +4,10 @@
 //! [`AuditLog`] is the only writer of audit events. Writes of personal data hand it
 //! their mutations and it commits them in one store transaction with their event;
 //! reads hand it their event and wait until a group commit has made it durable
-//! ([`AuditLog::record`]); if the event cannot be written the read fails with
-//! [`CoreError::AuditUnavailable`] and returns nothing. Every `checkpoint_every`
+//! ([`AuditLog::record`]), or hand it their event with their result and get back a
+//! [`Durable`] that releases the result once the event is durable
+//! ([`AuditLog::record_deferred`], for servers that await it); if the event cannot be
+//! written the read fails with [`CoreError::AuditUnavailable`] and returns nothing. Every `checkpoint_every`
 //! events (and on [`AuditLog::checkpoint_if_due`] after `checkpoint_interval`) the head
 //! is signed with the Ed25519 key derived from the master key, and optionally copied
 //! to an external [`CheckpointSink`]. [`AuditLog::verify`] walks the whole chain.
@@ -13,12 +15,14 @@
 
 mod chain;
 mod commit;
+mod deferred;
 mod event;
 mod group;
 mod keys;
 mod query;
 mod retention;
 mod sink;
+mod ticket;
 mod verify;
 
 use std::sync::{Arc, Mutex, RwLock};
@@ -27,10 +31,12 @@ use gembok_crypto::AuditSigner;
 use gembok_store::Store;
 
 pub use chain::{checkpoint_valid, link, sign_checkpoint, GENESIS};
+pub use deferred::COMMITTER_THREAD;
 pub use event::{Actor, AuditEvent, Outcome, EVENT_VERSION};
 pub use query::{AuditPage, StoredEvent};
 pub use retention::PruneReport;
 pub use sink::{CheckpointLine, CheckpointSink, FileSink};
+pub use ticket::Durable;
 pub use verify::{Problem, VerifyReport};
 
 use crate::CoreError;
@@ -95,7 +101,7 @@ pub struct AuditLog {
     vault_id: String,
     config: AuditConfig,
     head: Mutex<Head>,
-    group: group::GroupCommit,
+    group: Arc<group::GroupCommit>,
     observers: RwLock<Vec<Arc<dyn AuditObserver>>>,
     /// Sinks added after opening (a webhook needs the notifier, which comes later).
     sinks: RwLock<Vec<Arc<dyn CheckpointSink>>>,
@@ -117,7 +123,7 @@ impl AuditLog {
             vault_id: vault_id.to_owned(),
             config,
             head: Mutex::new(head),
-            group: group::GroupCommit::default(),
+            group: Arc::default(),
             observers: RwLock::new(Vec::new()),
             sinks: RwLock::new(Vec::new()),
             enabled: true,

@@ -9,6 +9,7 @@ mod admin;
 mod credentials;
 mod keys;
 mod read;
+mod read_deferred;
 mod refresh;
 mod seal;
 mod write;

@@ -1,5 +1,6 @@
 //! Reads: get by id (one or many), equality search through blind indexes, and listing.
-//! (Password and TOTP verification live in `credentials`.)
+//! (Password and TOTP verification live in `credentials`; the deferred forms of get and
+//! find, which return before their event is durable, in `read_deferred`.)
 //!
 //! Blind-index digests are truncated, so a lookup can return a record whose value only
 //! shares a digest prefix; every candidate is opened and compared before it is returned.
@@ -42,6 +43,20 @@ impl Vault {
         fields: Option<&[&str]>,
         view: View<'_>,
     ) -> Result<Vec<Record>, CoreError> {
+        let (out, event) = self.read_batch(actor, collection, ids, fields, view)?;
+        self.audit.record(event)?;
+        Ok(out)
+    }
+
+    /// The records of [`Vault::get_batch`] and the event to record before answering.
+    pub(super) fn read_batch(
+        &self,
+        actor: &Actor,
+        collection: &str,
+        ids: &[RecordId],
+        fields: Option<&[&str]>,
+        view: View<'_>,
+    ) -> Result<(Vec<Record>, AuditEvent), CoreError> {
         if ids.len() > MAX_BATCH {
             return Err(CoreError::InvalidInput(format!(
                 "a batch holds at most {MAX_BATCH} ids"
@@ -64,9 +79,8 @@ impl Vault {
             .iter()
             .map(|r| open_record(&state, coll, r, &view))
             .collect::<Result<Vec<_>, _>>()?;
-        self.audit
-            .record(read_event(actor, "record.read", coll, &out, None))?;
-        Ok(out)
+        let event = read_event(actor, "record.read", coll, &out, None);
+        Ok((out, event))
     }
 
     /// Records whose searchable `field` equals `value` (after normalisation). One store
@@ -80,6 +94,21 @@ impl Vault {
         fields: Option<&[&str]>,
         view: View<'_>,
     ) -> Result<Vec<Record>, CoreError> {
+        let (out, event) = self.search_records(actor, collection, field, value, fields, view)?;
+        self.audit.record(event)?;
+        Ok(out)
+    }
+
+    /// The records of [`Vault::find`] and the event to record before answering.
+    pub(super) fn search_records(
+        &self,
+        actor: &Actor,
+        collection: &str,
+        field: &str,
+        value: &str,
+        fields: Option<&[&str]>,
+        view: View<'_>,
+    ) -> Result<(Vec<Record>, AuditEvent), CoreError> {
         let state = self.snapshot();
         let coll = state.schema.collection(collection)?;
         if let Some(names) = fields {
@@ -115,14 +144,8 @@ impl Vault {
             }
             out.push(open_record(&state, coll, &rec, &view)?);
         }
-        self.audit.record(read_event(
-            actor,
-            "record.search",
-            coll,
-            &out,
-            Some(searched),
-        ))?;
-        Ok(out)
+        let event = read_event(actor, "record.search", coll, &out, Some(searched));
+        Ok((out, event))
     }
 
     /// Ids of records whose searchable `field` equals `value`.
