@@ -27,6 +27,10 @@ use crate::args::{Args, Command, Output};
 fn main() -> Result<()> {
     let args = Args::parse();
     if let Some(Command::Api(api)) = &args.command {
+        if api.compare_unaudited {
+            print!("{}", api::run_compare(&api.plan()?)?);
+            return Ok(());
+        }
         let report = api::run(&api.plan()?)?;
         match api.output {
             Output::Markdown => print!("{}", report.to_markdown()),

@@ -7,7 +7,8 @@
 //! the share of the CPU the load generator used. Linux only; elsewhere there is no
 //! sample and the report leaves the columns empty. The kernel counts in clock ticks
 //! (`USER_HZ`, 100 per second on every Linux ABI Rust targets), so a phase should last
-//! seconds, not milliseconds, for these numbers to mean much.
+//! seconds, not milliseconds, for these numbers to mean much. The server's threads are
+//! its runtime's (named `gembok-server`) and the audit log's committer thread.
 
 use std::time::Duration;
 
@@ -47,7 +48,8 @@ pub fn sample() -> Option<CpuTimes> {
             continue;
         };
         let t = Duration::from_millis(ticks * 1_000 / TICKS_PER_SECOND);
-        if name.starts_with(SERVER_THREAD) {
+        // The audit log's committer thread does the server's audit commits.
+        if name.starts_with(SERVER_THREAD) || name == gembok_core::audit::COMMITTER_THREAD {
             times.server += t;
         } else {
             times.client += t;

@@ -11,6 +11,7 @@
 //! open-loop at a fixed rate ([`load`]); the requests themselves are built in
 //! [`workload`] and the results printed by [`report`].
 
+mod compare;
 mod conn;
 mod cpu;
 mod load;
@@ -25,6 +26,7 @@ use anyhow::{bail, Result};
 use clap::ValueEnum;
 
 use crate::args::Output;
+pub use compare::run_compare;
 pub use report::ApiReport;
 use workload::Op;
 
@@ -86,6 +88,10 @@ pub struct ApiArgs {
     /// Switch the audit log off (bench-only build), to measure what auditing costs.
     #[arg(long)]
     pub unaudited: bool,
+    /// Run audited and unaudited servers in turn (four runs, ABBA) and print the ratio
+    /// of their throughputs (Markdown only).
+    #[arg(long, conflicts_with = "unaudited")]
+    pub compare_unaudited: bool,
 }
 
 /// One API run with every default resolved.

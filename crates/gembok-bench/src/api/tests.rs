@@ -147,3 +147,33 @@ fn http2_is_negotiated_when_asked_for() {
     assert_eq!(report.phases.len(), 3);
     assert_eq!(report.phases[2].completed, 10);
 }
+
+#[test]
+fn the_audit_comparison_runs_both_sides_and_gives_a_ratio_per_operation() {
+    let dir = tempfile::tempdir().unwrap();
+    let two = ApiPlan {
+        customers: 10,
+        connections: 2,
+        measure: Duration::from_millis(100),
+        warmup: Duration::from_millis(20),
+        rate: 100,
+        protocol: Protocol::H1,
+        server_threads: 1,
+        client_threads: 1,
+        ops: vec![Op::Healthz, Op::Get, Op::Find],
+        seed: 5,
+        dir: dir.path().to_owned(),
+        unaudited: false,
+    };
+    let text = run_compare(&two).unwrap();
+    assert!(text.contains("2 runs each"), "{text}");
+    for label in [Op::Healthz.label(), Op::Get.label(), Op::Find.label()] {
+        assert!(
+            text.lines().any(|l| l.starts_with(&format!("| {label} |"))),
+            "{label}: {text}"
+        );
+    }
+    assert!(text.contains("Goal reads audited >= 0.7"), "{text}");
+    assert!(plan(&["--compare-unaudited", "--unaudited"]).is_err());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}

@@ -109,11 +109,14 @@ pub(crate) async fn get(
 ) -> Result<axum::Json<RecordOut>, ApiError> {
     let id = record_id(&id)?;
     let fields = field_list(q.fields.as_deref())?;
+    // The store read runs on a blocking thread; the wait for the audit commit does
+    // not hold it: the record comes out of the ticket once its event is durable.
     let record = blocking(move || {
         let names = as_strs(&fields);
         Ok(s.gate
-            .get(&p, purpose.as_deref(), &collection, id, names.as_deref())?)
+            .get_deferred(&p, purpose.as_deref(), &collection, id, names.as_deref())?)
     })
+    .await?
     .await?;
     Ok(axum::Json(RecordOut::from(&record)))
 }
@@ -155,9 +158,15 @@ pub(crate) async fn get_batch(
         .collect::<Result<Vec<_>, _>>()?;
     let records = blocking(move || {
         let names = as_strs(&body.fields);
-        Ok(s.gate
-            .get_batch(&p, purpose.as_deref(), &collection, &ids, names.as_deref())?)
+        Ok(s.gate.get_batch_deferred(
+            &p,
+            purpose.as_deref(),
+            &collection,
+            &ids,
+            names.as_deref(),
+        )?)
     })
+    .await?
     .await?;
     Ok(axum::Json(RecordsOut {
         records: records.iter().map(RecordOut::from).collect(),

@@ -41,7 +41,7 @@ pub(crate) async fn search(
     }
     let records = blocking(move || {
         let names = as_strs(&body.fields);
-        Ok(s.gate.search(
+        Ok(s.gate.search_deferred(
             &p,
             purpose.as_deref(),
             &collection,
@@ -50,6 +50,8 @@ pub(crate) async fn search(
             names.as_deref(),
         )?)
     })
+    .await?
+    // Released once the search's audit event is durable; 503 and nothing if not.
     .await?;
     Ok(axum::Json(RecordsOut {
         records: records.iter().map(RecordOut::from).collect(),

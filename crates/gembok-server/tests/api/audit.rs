@@ -113,6 +113,21 @@ async fn audit_unwritable_log_refuses_reads_and_writes_and_raises_an_alert() {
     assert_no_values(&text);
     assert!(text.contains("audit_unavailable"), "{text}");
 
+    let r = app
+        .owner(
+            Method::POST,
+            "/v1/collections/customers/records/batch-get",
+        )
+        .header(PURPOSE, "service")
+        .json(&json!({"ids": [id]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+    let text = r.text().await.unwrap();
+    assert_no_values(&text);
+    assert!(text.contains("audit_unavailable"), "{text}");
+
     let mut other = customer();
     other["name"] = json!("Budi Santoso");
     let r = app

@@ -8,7 +8,9 @@
 //! the same run. Reads are measured concurrently on purpose: an audited read waits for
 //! its event to be durable, and the group commit shares one fsync among every read in
 //! flight, so a single thread reading in a loop would measure the disk, not the
-//! design. Finally the audited vault's log is filled to `--verify-events` events and
+//! design. Deferred reads (`Vault::get_deferred`) are measured as well: as many tasks
+//! on a two-thread tokio runtime, each awaiting its durability ticket, which is how the
+//! server reads. Finally the audited vault's log is filled to `--verify-events` events and
 //! `verify` is timed. Progress goes to standard error, the Markdown report to standard
 //! output.
 #![forbid(unsafe_code)]
@@ -26,7 +28,7 @@ use gembok_store_sqlite::SqliteStore;
 use gembok_testdata::Generator;
 use gembok_types::RecordId;
 
-use crate::load::{Op, Side};
+use crate::load::{Op, Side, RUNTIME_THREADS};
 
 /// Audit cost benchmark.
 #[derive(Debug, Parser)]
@@ -35,7 +37,7 @@ struct Args {
     /// Customers loaded into each vault.
     #[arg(long, default_value_t = 20_000)]
     rows: usize,
-    /// Concurrent threads per measurement.
+    /// Concurrent threads per measurement (tasks for deferred reads).
     #[arg(long, default_value_t = 64)]
     threads: usize,
     /// Seconds per measurement round.
@@ -62,6 +64,13 @@ fn open(dir: &std::path::Path, name: &str, audited: bool) -> Result<Arc<Vault>> 
     Ok(Arc::new(vault))
 }
 
+/// The three load averages, from `/proc/loadavg` (the machine is shared).
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
 fn load(vault: &Vault, rows: &[serde_json::Value]) -> Result<Vec<RecordId>> {
     let mut ids = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(1000) {
@@ -84,9 +93,10 @@ fn main() -> Result<()> {
     let audited = audited.with_ids(audited_ids);
     let plain = plain.with_ids(plain_ids);
 
+    let load_before = loadavg();
     let mut report = String::new();
     report.push_str("| operation | audited ops/s | unaudited ops/s | ratio |\n|---|---|---|---|\n");
-    for op in [Op::Read, Op::Write] {
+    for op in [Op::Read, Op::ReadDeferred, Op::Write] {
         let (mut a_total, mut p_total) = (0.0, 0.0);
         for round in 0..args.rounds {
             let order: [&Side; 2] = if round % 2 == 0 {
@@ -105,13 +115,23 @@ fn main() -> Result<()> {
             }
         }
         let (a, p) = (a_total / args.rounds as f64, p_total / args.rounds as f64);
+        let how = match op {
+            Op::ReadDeferred => format!(
+                "{} tasks on {RUNTIME_THREADS} runtime threads",
+                args.threads
+            ),
+            _ => format!("{} threads", args.threads),
+        };
         report.push_str(&format!(
-            "| {op:?} ({} threads) | {a:.0} | {p:.0} | {:.2} |\n",
-            args.threads,
+            "| {op:?} ({how}) | {a:.0} | {p:.0} | {:.2} |\n",
             a / p
         ));
     }
 
+    report.push_str(&format!(
+        "\nLoad average (1, 5, 15 min) {load_before} before the measurements, {} after.\n",
+        loadavg()
+    ));
     eprintln!("filling the audit log to {} events", args.verify_events);
     let log = audited.vault.audit();
     let actor = Actor {
