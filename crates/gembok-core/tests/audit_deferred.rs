@@ -115,7 +115,11 @@ fn a_deferred_read_whose_event_cannot_be_written_returns_an_error_and_no_data() 
     for r in join_all(vec![found, many]) {
         assert!(matches!(r, Err(CoreError::AuditUnavailable)));
     }
-    assert_eq!(failures.0.load(Ordering::SeqCst), 3, "observers hear of each");
+    assert_eq!(
+        failures.0.load(Ordering::SeqCst),
+        3,
+        "observers hear of each"
+    );
 
     // The log works again: the same read is served, after its event is durable.
     raw.execute_batch("DROP TRIGGER no_audit;").unwrap();
@@ -191,7 +195,11 @@ fn many_concurrent_deferred_reads_build_one_valid_chain() {
             let a = Actor::system();
             for i in 0..20 {
                 vault
-                    .create(&a, "customers", &json!({"name": format!("Baru {}", letters(i))}))
+                    .create(
+                        &a,
+                        "customers",
+                        &json!({"name": format!("Baru {}", letters(i))}),
+                    )
                     .unwrap();
                 vault
                     .get(&a, "customers", ids[i], None, View::Masked)

@@ -62,10 +62,17 @@ impl Gate {
     ) -> Result<Vec<Record>, AccessError> {
         let role = self.check(p, Action::Read, Some(collection))?;
         self.audited(p, purpose, Action::Read, Some(collection), || {
-            self.read_planned(p, role, purpose, collection, fields, |actor, names, view| {
-                self.vault()
-                    .get_batch(actor, collection, ids, Some(names), view)
-            })
+            self.read_planned(
+                p,
+                role,
+                purpose,
+                collection,
+                fields,
+                |actor, names, view| {
+                    self.vault()
+                        .get_batch(actor, collection, ids, Some(names), view)
+                },
+            )
         })
     }
 
@@ -95,10 +102,17 @@ impl Gate {
     ) -> Result<Durable<Vec<Record>>, AccessError> {
         let role = self.check(p, Action::Read, Some(collection))?;
         self.audited(p, purpose, Action::Read, Some(collection), || {
-            self.read_planned(p, role, purpose, collection, fields, |actor, names, view| {
-                self.vault()
-                    .get_batch_deferred(actor, collection, ids, Some(names), view)
-            })
+            self.read_planned(
+                p,
+                role,
+                purpose,
+                collection,
+                fields,
+                |actor, names, view| {
+                    self.vault()
+                        .get_batch_deferred(actor, collection, ids, Some(names), view)
+                },
+            )
         })
     }
 

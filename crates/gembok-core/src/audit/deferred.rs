@@ -24,7 +24,11 @@ impl GroupCommit {
     /// Queue `event` without waiting; the returned ticket is completed with the
     /// outcome of the batch that holds it. The first call starts the committer thread,
     /// which commits through `sink` for as long as that lives.
-    pub(crate) fn submit_deferred<S>(self: &Arc<Self>, sink: &Weak<S>, event: Encoded) -> Arc<Ticket>
+    pub(crate) fn submit_deferred<S>(
+        self: &Arc<Self>,
+        sink: &Weak<S>,
+        event: Encoded,
+    ) -> Arc<Ticket>
     where
         S: BatchSink + Send + Sync + 'static,
     {

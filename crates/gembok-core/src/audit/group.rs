@@ -148,11 +148,10 @@ impl GroupCommit {
             }
             let (events, waiters): (Vec<Encoded>, Vec<Waiter>) = batch.into_iter().unzip();
             // A panic inside commit must not leave the baton taken forever.
-            let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                log.commit_batch(events)
-            }))
-            .map(|r| r.is_ok())
-            .unwrap_or(false);
+            let ok =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| log.commit_batch(events)))
+                    .map(|r| r.is_ok())
+                    .unwrap_or(false);
             for w in &waiters {
                 w.done(ok);
                 if !ok && matches!(w, Waiter::Ticket(_)) {

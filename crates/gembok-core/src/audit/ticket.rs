@@ -123,9 +123,7 @@ impl<T> Durable<T> {
 
     /// Whether the outcome is known already (awaiting would not wait).
     pub fn is_settled(&self) -> bool {
-        self.ticket
-            .as_ref()
-            .is_none_or(|t| t.lock().done.is_some())
+        self.ticket.as_ref().is_none_or(|t| t.lock().done.is_some())
     }
 
     fn release(&mut self, ok: bool) -> Result<T, CoreError> {

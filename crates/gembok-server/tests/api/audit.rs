@@ -114,10 +114,7 @@ async fn audit_unwritable_log_refuses_reads_and_writes_and_raises_an_alert() {
     assert!(text.contains("audit_unavailable"), "{text}");
 
     let r = app
-        .owner(
-            Method::POST,
-            "/v1/collections/customers/records/batch-get",
-        )
+        .owner(Method::POST, "/v1/collections/customers/records/batch-get")
         .header(PURPOSE, "service")
         .json(&json!({"ids": [id]}))
         .send()
