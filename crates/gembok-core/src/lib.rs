@@ -38,7 +38,9 @@ pub use schema::{
     Collection, FieldSpec, LegalBasis, PurposeSpec, Schema, SchemaChange, SchemaDiff,
     DEFAULT_SCHEMA,
 };
-pub use vault::{RotationReport, TotpEnrolment, Vault, VaultInfo, CREDENTIAL_THROTTLE_DOC};
+pub use vault::{
+    BatchDoc, RotationReport, TotpEnrolment, Vault, VaultInfo, CREDENTIAL_THROTTLE_DOC,
+};
 
 /// Records a batch may hold at most; larger inputs are split by the caller.
 pub const MAX_BATCH: usize = 10_000;

@@ -8,7 +8,9 @@
 //! encoded by [`gembok_store::codec`], so an insert writes one row. Blind-index keys
 //! name their field by a small integer id rather than by two strings, each `apply`
 //! writes its entries in key order, and each record lists its own index keys, so that
-//! deleting it needs no second index on the blind index.
+//! deleting it needs no second index on the blind index. During an import the writer
+//! runs in a bulk-load mode (a larger page cache, fewer checkpoints; durability
+//! unchanged), see [`gembok_store::Store::bulk_load`].
 #![forbid(unsafe_code)]
 
 mod audit_read;
@@ -28,6 +30,6 @@ mod search;
 mod store;
 mod write;
 
-pub use connection::ConnectionSettings;
+pub use connection::{ConnectionSettings, BULK_CACHE_KIB, BULK_WAL_AUTOCHECKPOINT};
 pub use migrations::latest_version as schema_version;
 pub use store::SqliteStore;

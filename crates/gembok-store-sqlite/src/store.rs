@@ -195,6 +195,10 @@ impl Store for SqliteStore {
         lifecycle::scrub(&self.writer())
     }
 
+    fn bulk_load(&self, on: bool) -> Result<(), StoreError> {
+        connection::bulk_load(&self.writer(), on)
+    }
+
     fn count(&self, collection: &str) -> Result<u64, StoreError> {
         read::count(&self.readers.get(), collection)
     }

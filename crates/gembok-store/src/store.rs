@@ -118,6 +118,18 @@ pub trait Store: Send + Sync {
     /// the store never runs it. The in-memory store has nothing to do.
     fn scrub(&self) -> Result<(), StoreError>;
 
+    /// Tune the store for a long run of large write batches, such as a spreadsheet
+    /// import (`on`), or back to its usual settings (`!on`). Only speed and memory
+    /// change: every commit stays as durable as before and nothing else is relaxed.
+    /// Stores without such a mode do nothing.
+    ///
+    /// SQLite gives its writer connection a larger page cache and checkpoints its
+    /// write-ahead log less often while the mode is on (see `gembok-store-sqlite`).
+    fn bulk_load(&self, on: bool) -> Result<(), StoreError> {
+        let _ = on;
+        Ok(())
+    }
+
     /// Number of records in a collection.
     fn count(&self, collection: &str) -> Result<u64, StoreError>;
 

@@ -61,7 +61,7 @@ pub fn run(dir: &VaultDir, out: OutputFormat, args: Args) -> Result<()> {
     let opts = ImportOptions {
         batch_size: args.batch_size,
         dry_run: args.dry_run,
-        journal_dir: dir.root.join("imports"),
+        reports_dir: dir.root.join("imports"),
         rejects_path: args.rejects.clone(),
     };
     let bar = ProgressBar::with_draw_target(Some(plan.rows), ProgressDrawTarget::stderr());

@@ -22,6 +22,24 @@ use crate::{CoreError, RowError, MAX_BATCH};
 /// Rows a batch reports errors for at most; the count covers the rest.
 const MAX_ROW_ERRORS: usize = 100;
 
+/// A document written in the same transaction as a batch of new records.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BatchDoc {
+    pub kind: String,
+    pub id: String,
+    pub body: Vec<u8>,
+}
+
+impl std::fmt::Debug for BatchDoc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BatchDoc")
+            .field("kind", &self.kind)
+            .field("id", &self.id)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
 struct Prepared<'s> {
     id: RecordId,
     subject: RecordId,
@@ -47,6 +65,40 @@ impl Vault {
         collection: &str,
         inputs: &[Value],
     ) -> Result<Vec<RecordId>, CoreError> {
+        self.create_batch_and(actor, collection, inputs, Vec::new())
+    }
+
+    /// [`Vault::create_batch`], writing `doc` in the same transaction: the records and
+    /// the document commit together or not at all (with no rows, the document alone is
+    /// written). An import keeps its progress this way, so an interrupted import knows
+    /// exactly which rows are in. The document is state, not an audited action, and
+    /// must hold no personal data.
+    pub fn create_batch_with_doc(
+        &self,
+        actor: &Actor,
+        collection: &str,
+        inputs: &[Value],
+        doc: BatchDoc,
+    ) -> Result<Vec<RecordId>, CoreError> {
+        let put = Mutation::PutDoc {
+            kind: doc.kind,
+            id: doc.id,
+            body: doc.body,
+        };
+        if inputs.is_empty() {
+            self.store.apply(&[put])?;
+            return Ok(Vec::new());
+        }
+        self.create_batch_and(actor, collection, inputs, vec![put])
+    }
+
+    fn create_batch_and(
+        &self,
+        actor: &Actor,
+        collection: &str,
+        inputs: &[Value],
+        extra: Vec<Mutation>,
+    ) -> Result<Vec<RecordId>, CoreError> {
         if inputs.is_empty() {
             return Ok(Vec::new());
         }
@@ -62,7 +114,7 @@ impl Vault {
         let now = now_ms();
         let sealed = seal_parallel(&state, coll.name.as_str(), &prepared)?;
         let (current, _) = state.keys.current(coll.name.as_str())?;
-        let mut muts = Vec::with_capacity(prepared.len() * 4);
+        let mut muts = Vec::with_capacity(prepared.len() * 4 + extra.len());
         let mut ids = Vec::with_capacity(prepared.len());
         let mut names = BTreeSet::new();
         let mut subjects = Vec::new();
@@ -89,6 +141,7 @@ impl Vault {
             subjects.push(p.subject);
             names.extend(p.fields.iter().map(|f| f.spec.name.as_str()));
         }
+        muts.extend(extra);
         let event = AuditEvent::new(actor, "record.create", now)
             .collection(coll.name.as_str())
             .records(ids.iter().copied())

@@ -1,34 +1,22 @@
 //! The import journal: how far an import of one file into one collection has come.
 //!
-//! It lives next to the vault (`<data dir>/imports/`), is named by the file's SHA-256
-//! and the collection, and holds counts and row numbers only, never a value. It is
-//! replaced atomically (write, fsync, rename, fsync the folder). Before each batch is
-//! written the journal records it as pending; after the batch commits, as done. A crash
-//! between the two leaves a pending batch, which the next run settles by looking in the
-//! vault (see `resume`).
+//! It is a document in the vault's own store (kind [`KIND`], named by the file's
+//! SHA-256 and the collection) and holds counts, row numbers and field names, never a
+//! value. Each batch's records and the journal entry that counts the batch as done are
+//! written in one store transaction (`Vault::create_batch_with_doc`), so they commit
+//! together or not at all: after an interruption, at any point, the journal says
+//! exactly which rows are in, and the import continues after them. No extra file is
+//! synced per batch, and a backup of the vault carries the journal that matches it.
 
-use std::fs::{self, File};
-use std::io::Write;
-use std::path::{Path, PathBuf};
-
+use gembok_core::{BatchDoc, CoreError, Vault};
 use serde::{Deserialize, Serialize};
 
 use crate::IngestError;
 
-const VERSION: u32 = 1;
+/// The document kind of import journals.
+pub(crate) const KIND: &str = "import_journal";
 
-/// A batch written but not yet known to be committed.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct Pending {
-    /// The last row number the batch covers.
-    pub through: u64,
-    pub accepted: u64,
-    pub rejected: u64,
-    /// Length of the rejects report once this batch's rejects are in it.
-    pub rejects_len: u64,
-    /// Unix milliseconds just before the batch was handed to the vault.
-    pub since_ms: i64,
-}
+const VERSION: u32 = 2;
 
 /// The state of one import.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,8 +30,8 @@ pub(crate) struct Journal {
     pub done_through: u64,
     pub accepted: u64,
     pub rejected: u64,
+    /// Length of the rejects report once the settled rows' rejects are in it.
     pub rejects_len: u64,
-    pub pending: Option<Pending>,
     pub complete: bool,
 }
 
@@ -59,81 +47,71 @@ impl Journal {
             accepted: 0,
             rejected: 0,
             rejects_len: 0,
-            pending: None,
             complete: false,
         }
     }
 
-    /// Where the journal of `sha` into `collection` lives under `dir`.
-    pub fn path(dir: &Path, sha: &str, collection: &str) -> PathBuf {
-        dir.join(format!("{sha}-{collection}.json"))
+    /// The document id of the journal of `sha` into `collection`.
+    pub fn id(sha: &str, collection: &str) -> String {
+        format!("{sha}-{collection}")
     }
 
-    /// Load a journal, if there is one.
-    pub fn load(path: &Path) -> Result<Option<Self>, IngestError> {
-        let text = match fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => {
-                return Err(IngestError::io(
-                    format!("cannot read {}", path.display()),
-                    e,
-                ))
-            }
+    /// Load the journal of `sha` into `collection`, if there is one.
+    pub fn load(vault: &Vault, sha: &str, collection: &str) -> Result<Option<Self>, IngestError> {
+        let id = Self::id(sha, collection);
+        let Some(body) = vault.store().doc(KIND, &id).map_err(CoreError::from)? else {
+            return Ok(None);
         };
-        let j: Journal = serde_json::from_str(&text)
-            .map_err(|_| IngestError::Journal(format!("{} is damaged", path.display())))?;
+        let j: Journal = serde_json::from_slice(&body)
+            .map_err(|_| IngestError::Journal(format!("the journal `{id}` is damaged")))?;
         if j.version != VERSION {
             return Err(IngestError::Journal(format!(
-                "{} was written by another version",
-                path.display()
+                "the journal `{id}` was written by another version"
             )));
         }
         Ok(Some(j))
     }
 
-    /// Replace the journal at `path` atomically and durably.
-    pub fn store(&self, path: &Path) -> Result<(), IngestError> {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let err = |e| {
-            IngestError::io(
-                format!("cannot write the import journal {}", path.display()),
-                e,
-            )
-        };
-        fs::create_dir_all(dir).map_err(err)?;
-        let tmp = path.with_extension("json.tmp");
-        let text =
-            serde_json::to_vec_pretty(self).map_err(|e| IngestError::Journal(e.to_string()))?;
-        let mut f = File::create(&tmp).map_err(err)?;
-        f.write_all(&text).map_err(err)?;
-        f.sync_all().map_err(err)?;
-        fs::rename(&tmp, path).map_err(err)?;
-        File::open(dir).and_then(|d| d.sync_all()).map_err(err)?;
-        Ok(())
+    /// The journal as the document written with a batch.
+    pub fn doc(&self) -> Result<BatchDoc, IngestError> {
+        Ok(BatchDoc {
+            kind: KIND.to_owned(),
+            id: Self::id(&self.file_sha256, &self.collection),
+            body: serde_json::to_vec(self).map_err(|e| IngestError::Journal(e.to_string()))?,
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gembok_core::Actor;
 
     #[test]
     fn store_and_load_round_trip() {
         let dir = tempfile::tempdir().unwrap();
-        let p = Journal::path(dir.path(), "ab12", "customers");
-        assert_eq!(Journal::load(&p).unwrap(), None);
+        let v = crate::tests::support::vault(dir.path());
+        assert_eq!(Journal::load(&v, "ab12", "customers").unwrap(), None);
         let mut j = Journal::new("ab12", "customers", "", vec![(0, "name".into())]);
-        j.pending = Some(Pending {
-            through: 10,
-            accepted: 8,
-            rejected: 2,
-            rejects_len: 99,
-            since_ms: 1,
-        });
-        j.store(&p).unwrap();
-        assert_eq!(Journal::load(&p).unwrap(), Some(j));
-        fs::write(&p, "{not json").unwrap();
-        assert!(matches!(Journal::load(&p), Err(IngestError::Journal(_))));
+        j.done_through = 10;
+        j.accepted = 8;
+        j.rejected = 2;
+        j.rejects_len = 99;
+        v.create_batch_with_doc(&Actor::local_operator(), "customers", &[], j.doc().unwrap())
+            .unwrap();
+        assert_eq!(Journal::load(&v, "ab12", "customers").unwrap(), Some(j));
+        let mut other = Journal::new("ab12", "orders", "", Vec::new());
+        other.version = 1;
+        v.create_batch_with_doc(
+            &Actor::local_operator(),
+            "customers",
+            &[],
+            other.doc().unwrap(),
+        )
+        .unwrap();
+        assert!(matches!(
+            Journal::load(&v, "ab12", "orders"),
+            Err(IngestError::Journal(_))
+        ));
     }
 }

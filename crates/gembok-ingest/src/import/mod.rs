@@ -5,15 +5,14 @@
 //! nothing), detects its columns and proposes a mapping; [`import`] writes it. Every
 //! row ends up accepted or rejected, and the summary always adds up:
 //! `accepted + rejected = total`. Bad rows go to a rejects report (row, column, field,
-//! rule, reason; never a value). Card numbers are never imported. A journal next to
-//! the vault makes an interrupted import continue where it stopped, without writing
-//! any row twice.
+//! rule, reason; never a value). Card numbers are never imported. A journal in the
+//! vault, written in the same transaction as each batch, makes an interrupted import
+//! continue where it stopped, without writing any row twice.
 
 mod fingerprint;
 mod journal;
 mod plan;
 mod rejects;
-mod resume;
 mod run;
 mod validate;
 
@@ -35,9 +34,10 @@ pub struct ImportOptions {
     pub batch_size: usize,
     /// Check every row and write the rejects report, but write nothing to the vault.
     pub dry_run: bool,
-    /// Where journals (and, by default, rejects reports) are kept.
-    pub journal_dir: PathBuf,
-    /// Where the rejects report goes (default: in `journal_dir`).
+    /// Where rejects reports are kept unless `rejects_path` says otherwise (the
+    /// journal itself lives in the vault).
+    pub reports_dir: PathBuf,
+    /// Where the rejects report goes (default: in `reports_dir`).
     pub rejects_path: Option<PathBuf>,
 }
 
@@ -46,7 +46,7 @@ impl Default for ImportOptions {
         Self {
             batch_size: 5_000,
             dry_run: false,
-            journal_dir: PathBuf::from("imports"),
+            reports_dir: PathBuf::from("imports"),
             rejects_path: None,
         }
     }
@@ -55,9 +55,9 @@ impl Default for ImportOptions {
 /// Where a test interrupts an import, to prove it resumes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum FailPoint {
-    /// After batch `n` is marked pending, before it is written.
-    AfterPending(usize),
-    /// After batch `n` is committed, before the journal says so.
+    /// After batch `n`'s rejects are in the report, before the batch commits.
+    BeforeCommit(usize),
+    /// After batch `n` and its journal entry committed.
     AfterCommit(usize),
 }
 

@@ -1,9 +1,10 @@
 //! The rejects report: one CSV line per problem, `row,column,field,rule,reason`.
 //!
 //! It names where a problem is and why, never the value, so it can be shared with
-//! whoever fixes the spreadsheet. It is appended batch by batch and fsynced with the
-//! journal; on resume it is cut back to the length the journal recorded, so the lines
-//! of a batch that did not commit are written once, when the batch is.
+//! whoever fixes the spreadsheet. It is appended batch by batch and synced before the
+//! batch (and the journal counting its rejects) commits; on resume it is cut back to
+//! the length the journal recorded, so the lines of a batch that did not commit are
+//! written once, when the batch is.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Seek, SeekFrom, Write};
@@ -19,6 +20,8 @@ pub(crate) struct RejectsFile {
     path: PathBuf,
     file: File,
     len: u64,
+    /// Bytes were written since the last sync.
+    unsynced: bool,
 }
 
 impl RejectsFile {
@@ -47,6 +50,7 @@ impl RejectsFile {
             path: path.to_path_buf(),
             file,
             len: keep,
+            unsynced: true,
         };
         if keep == 0 {
             out.write(HEADER.as_bytes())?;
@@ -59,6 +63,7 @@ impl RejectsFile {
             .write_all(bytes)
             .map_err(|e| IngestError::io(format!("cannot write {}", self.path.display()), e))?;
         self.len += bytes.len() as u64;
+        self.unsynced = true;
         Ok(())
     }
 
@@ -71,9 +76,11 @@ impl RejectsFile {
             }
             self.write(text.as_bytes())?;
         }
-        self.file
-            .sync_data()
-            .map_err(|e| IngestError::io(format!("cannot write {}", self.path.display()), e))?;
+        if std::mem::take(&mut self.unsynced) {
+            self.file
+                .sync_data()
+                .map_err(|e| IngestError::io(format!("cannot write {}", self.path.display()), e))?;
+        }
         Ok(self.len)
     }
 

@@ -3,10 +3,12 @@
 //! sealing and the database. At most two batches wait between them, which bounds memory
 //! whatever the file size.
 //!
-//! For each batch: its rejects are appended to the report, the journal marks the batch
-//! pending, the good rows go to `Vault::create_batch` (one transaction), and the journal
-//! marks the batch done. Rows the vault itself refuses (a reference to a customer that
-//! does not exist) are moved to the rejects and the rest of the batch is written.
+//! For each batch: its rejects are appended to the report (and synced), then the good
+//! rows and the journal that counts the batch as done go to the vault in one
+//! transaction (`Vault::create_batch_with_doc`). Rows the vault itself refuses (a
+//! reference to a customer that does not exist) are moved to the rejects and the rest
+//! of the batch is written. While it writes, the store is in bulk-load mode
+//! (`Store::bulk_load`).
 
 use gembok_core::Actor;
 use std::collections::BTreeSet;
@@ -14,13 +16,14 @@ use std::path::PathBuf;
 use std::sync::mpsc::{sync_channel, SyncSender};
 
 use gembok_core::{CoreError, ErrorKind, Vault, MAX_BATCH};
+use gembok_store::Store;
 use serde_json::Value;
 
-use super::journal::{Journal, Pending};
+use super::journal::Journal;
 use super::plan::ImportPlan;
 use super::rejects::RejectsFile;
 use super::validate::{wipe, Reject, RowCheck};
-use super::{fail_at, resume, FailPoint, ImportOptions, ImportSummary};
+use super::{fail_at, FailPoint, ImportOptions, ImportSummary};
 use crate::{Flow, IngestError, Workbook};
 
 /// Rejects gathered before a batch is cut even when it has few good rows.
@@ -84,12 +87,6 @@ impl Segment {
     }
 }
 
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
-
 /// Import the planned file into the vault.
 pub fn import(
     vault: &Vault,
@@ -116,7 +113,6 @@ pub(crate) fn import_with(
     let mapping = plan.mapping();
     let check = RowCheck::new(coll, &mapping)?;
     let sha = &plan.fingerprint.sha256;
-    let journal_path = Journal::path(&opts.journal_dir, sha, &plan.collection);
     // A dry run gets its own report, so it never touches an interrupted import's one.
     let kind = if opts.dry_run {
         "dry-run.rejects"
@@ -124,26 +120,27 @@ pub(crate) fn import_with(
         "rejects"
     };
     let rejects_path: PathBuf = opts.rejects_path.clone().unwrap_or_else(|| {
-        opts.journal_dir.join(format!(
+        opts.reports_dir.join(format!(
             "{}-{}.{kind}.csv",
             &sha[..16.min(sha.len())],
             plan.collection
         ))
     });
-    let fresh = Journal::new(sha, &plan.collection, &plan.sheet_name, mapping.clone());
-    let mut journal = match (opts.dry_run, Journal::load(&journal_path)?) {
-        (false, Some(j)) => {
-            if j.mapping != mapping || j.sheet != plan.sheet_name {
-                return Err(IngestError::Journal(format!(
-                    "an earlier import of this file into `{}` used another mapping or sheet; \
-                     run it again with the same mapping, or delete {} to start over",
-                    plan.collection,
-                    journal_path.display()
-                )));
-            }
-            j
+    let stored = if opts.dry_run {
+        None
+    } else {
+        Journal::load(vault, sha, &plan.collection)?
+    };
+    let mut journal = match stored {
+        Some(j) if j.mapping != mapping || j.sheet != plan.sheet_name => {
+            return Err(IngestError::Journal(format!(
+                "an earlier import of this file into `{}` used another mapping or sheet; \
+                 run it again with the same mapping and sheet to finish it",
+                plan.collection
+            )));
         }
-        _ => fresh,
+        Some(j) => j,
+        None => Journal::new(sha, &plan.collection, &plan.sheet_name, mapping.clone()),
     };
     let mut summary = ImportSummary {
         dry_run: opts.dry_run,
@@ -157,17 +154,14 @@ pub(crate) fn import_with(
         summary.already_complete = true;
         return Ok(summary);
     }
-    if journal.done_through > 0 || journal.pending.is_some() {
+    if journal.done_through > 0 {
         summary.resumed_from_row = Some(journal.done_through);
-    }
-    if let Some(p) = journal.pending.take() {
-        if resume::committed(vault, plan, &check, &journal, &p)? {
-            settle(&mut journal, &p);
-        }
-        journal.store(&journal_path)?;
     }
     let mut rejects = RejectsFile::open(&rejects_path, journal.rejects_len)?;
     journal.rejects_len = rejects.len();
+    let _bulk = (!opts.dry_run)
+        .then(|| BulkLoad::start(vault.store().as_ref()))
+        .transpose()?;
     let batch = opts.batch_size.clamp(1, MAX_BATCH);
     let done_through = journal.done_through;
     let mut done = journal.accepted + journal.rejected;
@@ -183,16 +177,7 @@ pub(crate) fn import_with(
                 journal.rejected += seg.rejected;
                 rejects.append(&seg.rejects)?;
             } else {
-                write_segment(
-                    vault,
-                    plan,
-                    fail,
-                    n,
-                    &mut seg,
-                    &mut journal,
-                    &journal_path,
-                    &mut rejects,
-                )?;
+                write_segment(vault, plan, fail, n, &mut seg, &mut journal, &mut rejects)?;
             }
             done += seg.rows;
             progress(done, plan.rows);
@@ -201,7 +186,12 @@ pub(crate) fn import_with(
     })?;
     if !opts.dry_run {
         journal.complete = true;
-        journal.store(&journal_path)?;
+        vault.create_batch_with_doc(
+            &Actor::local_operator(),
+            &plan.collection,
+            &[],
+            journal.doc()?,
+        )?;
     }
     summary.accepted = journal.accepted;
     summary.rejected = journal.rejected;
@@ -209,16 +199,27 @@ pub(crate) fn import_with(
     Ok(summary)
 }
 
-/// Count a committed batch as done.
-fn settle(journal: &mut Journal, p: &Pending) {
-    journal.done_through = p.through;
-    journal.accepted += p.accepted;
-    journal.rejected += p.rejected;
-    journal.rejects_len = p.rejects_len;
-    journal.pending = None;
+/// The store in bulk-load mode for as long as an import writes, back to normal when
+/// it ends, however it ends.
+struct BulkLoad<'s>(&'s dyn Store);
+
+impl<'s> BulkLoad<'s> {
+    fn start(store: &'s dyn Store) -> Result<Self, IngestError> {
+        store.bulk_load(true).map_err(CoreError::from)?;
+        Ok(Self(store))
+    }
 }
 
-#[allow(clippy::too_many_arguments)]
+impl Drop for BulkLoad<'_> {
+    fn drop(&mut self) {
+        // Only speed and memory depend on it; an error here leaves the settings for
+        // the next write to live with, and nothing to report.
+        let _ = self.0.bulk_load(false);
+    }
+}
+
+/// Write one batch: its rejects to the report, then its good rows together with the
+/// journal that counts it as done, in one vault transaction.
 fn write_segment(
     vault: &Vault,
     plan: &ImportPlan,
@@ -226,27 +227,29 @@ fn write_segment(
     n: usize,
     seg: &mut Segment,
     journal: &mut Journal,
-    journal_path: &std::path::Path,
     rejects: &mut RejectsFile,
 ) -> Result<(), IngestError> {
     loop {
+        // The rejects are on disk before the journal that counts them commits; a
+        // resumed import cuts the report back to the length the journal recorded.
         let rejects_len = rejects.append(&seg.rejects)?;
         seg.rejects.clear();
-        let pending = Pending {
-            through: seg.through,
-            accepted: seg.good.len() as u64,
-            rejected: seg.rejected,
-            rejects_len,
-            since_ms: now_ms(),
-        };
-        journal.pending = Some(pending.clone());
-        journal.store(journal_path)?;
-        fail_at(fail, FailPoint::AfterPending(n))?;
-        if seg.good.is_empty() {
-            break;
-        }
-        match vault.create_batch(&Actor::local_operator(), &plan.collection, &seg.good) {
-            Ok(_) => break,
+        let mut next = journal.clone();
+        next.done_through = seg.through;
+        next.accepted += seg.good.len() as u64;
+        next.rejected += seg.rejected;
+        next.rejects_len = rejects_len;
+        fail_at(fail, FailPoint::BeforeCommit(n))?;
+        match vault.create_batch_with_doc(
+            &Actor::local_operator(),
+            &plan.collection,
+            &seg.good,
+            next.doc()?,
+        ) {
+            Ok(_) => {
+                *journal = next;
+                break;
+            }
             Err(CoreError::Batch { errors, .. }) if !errors.is_empty() => {
                 let refused: Vec<(usize, String)> =
                     errors.into_iter().map(|e| (e.row, e.message)).collect();
@@ -258,10 +261,7 @@ fn write_segment(
             Err(e) => return Err(e.into()),
         }
     }
-    fail_at(fail, FailPoint::AfterCommit(n))?;
-    let p = journal.pending.clone().unwrap_or_default();
-    settle(journal, &p);
-    journal.store(journal_path)
+    fail_at(fail, FailPoint::AfterCommit(n))
 }
 
 fn read_segments(

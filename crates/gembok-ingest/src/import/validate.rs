@@ -42,11 +42,6 @@ impl<'c> RowCheck<'c> {
         Ok(Self { mapping, required })
     }
 
-    /// The mapped fields (for comparing records on resume).
-    pub fn fields(&self) -> impl Iterator<Item = &'c FieldSpec> + '_ {
-        self.mapping.iter().map(|(_, f)| *f)
-    }
-
     /// Check a row: its fields as canonical JSON strings, or its problems.
     pub fn check(&self, row: &Row) -> Result<Map<String, Value>, Vec<Reject>> {
         let mut out = Map::new();

@@ -11,7 +11,7 @@ use crate::{IngestError, PiiType};
 fn options(dir: &Path, batch: usize) -> ImportOptions {
     ImportOptions {
         batch_size: batch,
-        journal_dir: dir.join("imports"),
+        reports_dir: dir.join("imports"),
         ..ImportOptions::default()
     }
 }
@@ -199,13 +199,14 @@ fn resumes_without_duplicates(point: FailPoint, committed_before: u64) {
 
 #[test]
 fn an_import_interrupted_before_a_batch_commits_resumes_without_duplicates() {
-    // Batches of 40 good rows: batch 0 committed, batch 1 marked pending but not written.
-    resumes_without_duplicates(FailPoint::AfterPending(1), 40);
+    // Batches of 40 good rows: batch 0 committed, batch 1's rejects reported but the
+    // batch not written.
+    resumes_without_duplicates(FailPoint::BeforeCommit(1), 40);
 }
 
 #[test]
 fn an_import_interrupted_after_a_batch_commits_resumes_without_duplicates() {
-    // Batch 1 committed but the journal still calls it pending: the vault is checked.
+    // Batch 1 committed with its journal entry, then the import stopped.
     resumes_without_duplicates(FailPoint::AfterCommit(1), 80);
 }
 

@@ -5,4 +5,4 @@ mod formats;
 mod hostile;
 mod import;
 mod quality;
-mod support;
+pub(crate) mod support;

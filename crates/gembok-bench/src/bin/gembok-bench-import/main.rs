@@ -23,6 +23,8 @@ use crate::sides::Measurement;
 enum Side {
     Vault,
     Sqlite,
+    /// The baseline with the vault's bulk-load settings (cache, checkpoints).
+    SqliteBulk,
 }
 
 /// Import benchmark: gembok-ingest into the vault against plain rusqlite.
@@ -62,7 +64,8 @@ fn main() -> Result<()> {
         let work = tempfile::tempdir_in(&base)?;
         let m = match side {
             Side::Vault => sides::vault(file, work.path(), args.batch_size)?,
-            Side::Sqlite => sides::sqlite(file, work.path(), args.batch_size)?,
+            Side::Sqlite => sides::sqlite(file, work.path(), args.batch_size, false)?,
+            Side::SqliteBulk => sides::sqlite(file, work.path(), args.batch_size, true)?,
         };
         println!("{}", serde_json::to_string(&m)?);
         return Ok(());
@@ -71,19 +74,20 @@ fn main() -> Result<()> {
     let csv = work.path().join("customers.csv");
     eprintln!("generating {} rows into {} ...", args.rows, csv.display());
     let bytes = csvgen::write(&csv, args.rows, args.seed)?;
+    let load_before = load_average();
     let mut results: Vec<(Side, Measurement)> = Vec::new();
     for run in 0..args.runs.max(1) {
         let order = if run % 2 == 0 {
-            [Side::Vault, Side::Sqlite]
+            [Side::Vault, Side::Sqlite, Side::SqliteBulk]
         } else {
-            [Side::Sqlite, Side::Vault]
+            [Side::SqliteBulk, Side::Sqlite, Side::Vault]
         };
         for side in order {
             eprintln!("run {} of {}: {side:?} ...", run + 1, args.runs.max(1));
             results.push((side, child(side, &csv, &base, args.batch_size)?));
         }
     }
-    print!("{}", report(&args, bytes, &results));
+    print!("{}", report(&args, bytes, &load_before, &results));
     Ok(())
 }
 
@@ -97,6 +101,7 @@ fn child(
     let name = match side {
         Side::Vault => "vault",
         Side::Sqlite => "sqlite",
+        Side::SqliteBulk => "sqlite-bulk",
     };
     let out = Command::new(me)
         .args(["--side", name, "--batch-size", &batch.to_string()])
@@ -113,17 +118,23 @@ fn child(
     serde_json::from_slice(&out.stdout).context("a side printed no measurement")
 }
 
-fn report(args: &Args, bytes: u64, results: &[(Side, Measurement)]) -> String {
+/// The 1-, 5- and 15-minute load averages.
+fn load_average() -> String {
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    load.split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn report(args: &Args, bytes: u64, load_before: &str, results: &[(Side, Measurement)]) -> String {
     let mut s = format!(
-        "Rows: {}, 8 columns, CSV {:.1} MB; batch {}; load average {}\n\n",
+        "Rows: {}, 8 columns, CSV {:.1} MB; batch {}; load average {} before, {} after\n\n",
         args.rows,
         bytes as f64 / 1e6,
         args.batch_size,
-        load.split_whitespace()
-            .take(3)
-            .collect::<Vec<_>>()
-            .join(" ")
+        load_before,
+        load_average()
     );
     s.push_str("| side | accepted | total s | import s | rows/s (total) | rows/s (import) | peak RSS MB |\n");
     s.push_str("|---|---:|---:|---:|---:|---:|---:|\n");

@@ -58,7 +58,7 @@ pub fn vault(csv: &Path, dir: &Path, batch: usize) -> Result<Measurement> {
     let planned = Instant::now();
     let opts = ImportOptions {
         batch_size: batch,
-        journal_dir: dir.join("imports"),
+        reports_dir: dir.join("imports"),
         ..ImportOptions::default()
     };
     let mut last = 0;
@@ -83,7 +83,9 @@ pub fn vault(csv: &Path, dir: &Path, batch: usize) -> Result<Measurement> {
     })
 }
 
-pub fn sqlite(csv: &Path, dir: &Path, batch: usize) -> Result<Measurement> {
+/// The baseline; `bulk` gives it the page cache and checkpoint interval the vault's
+/// store uses while an import runs.
+pub fn sqlite(csv: &Path, dir: &Path, batch: usize, bulk: bool) -> Result<Measurement> {
     let mut conn = Connection::open(dir.join("plain.db"))?;
     let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
     anyhow::ensure!(
@@ -99,6 +101,15 @@ pub fn sqlite(csv: &Path, dir: &Path, batch: usize) -> Result<Measurement> {
          CREATE INDEX customers_phone ON customers (phone);
          CREATE INDEX customers_nik ON customers (nik);",
     )?;
+    if bulk {
+        conn.pragma_update(None, "cache_size", -gembok_store_sqlite::BULK_CACHE_KIB)?;
+        let _: i64 = conn.pragma_update_and_check(
+            None,
+            "wal_autocheckpoint",
+            gembok_store_sqlite::BULK_WAL_AUTOCHECKPOINT,
+            |r| r.get(0),
+        )?;
+    }
     let started = Instant::now();
     let file = std::fs::File::open(csv).context("cannot open the CSV")?;
     let mut rows = CsvRows::new(file, None, &Limits::default())?;
