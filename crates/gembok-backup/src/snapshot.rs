@@ -7,15 +7,13 @@
 //! exactly the file a restore will open. No SQL is written here: only the backup API
 //! and the `Store` trait are used.
 //!
-//! Any other store (PostgreSQL) is copied through the `Store` trait into a new SQLite
-//! file with `gembok_store::copy`, which is then archived exactly like a SQLite
-//! snapshot, so every backup restores as a SQLite data directory. The trait offers no
-//! snapshot transaction, so the copy is taken kind by kind; consistency comes from
-//! walking the source a second time (`verify_copy`: count and SHA-256 of every kind)
-//! and accepting the copy only when both walks agree, which proves the copy equals the
-//! source as it stood over the whole copy. A vault that changes during the copy (every
-//! read adds an audit event) is copied again, up to [`COPY_ATTEMPTS`] times, then the
-//! backup is refused rather than archived half-way.
+//! Any other store (PostgreSQL) is copied into a new SQLite file with
+//! `gembok_store::copy`, which is then archived exactly like a SQLite snapshot, so every
+//! backup restores as a SQLite data directory. The copy reads through
+//! [`Store::snapshot`]: one read-only transaction that sees the vault as it stood when
+//! it began, so a server that keeps writing (every audited read appends an event) is
+//! neither blocked nor seen half-way. The copy is then checked against a second walk
+//! of the same view (`verify_copy`: count and SHA-256 of every kind).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,7 +21,7 @@ use std::time::Duration;
 
 use gembok_core::Schema;
 use gembok_store::copy::{copy_store, verify_copy};
-use gembok_store::{Store, StoreError};
+use gembok_store::Store;
 use gembok_store_sqlite::SqliteStore;
 use rusqlite::backup::StepResult;
 use rusqlite::{Connection, OpenFlags};
@@ -92,35 +90,29 @@ pub fn take_sqlite(db: &Path, out: &Path) -> Result<SnapshotFacts, BackupError> 
     describe_sqlite(out)
 }
 
-/// Copies of a changing store tried before a backup is refused.
-pub const COPY_ATTEMPTS: usize = 3;
-
-/// Copy `store` (any backend) into the new SQLite file `out` through the `Store` trait,
-/// check the copy against a second walk of the source, then check and describe it.
+/// Copy `store` (any backend), as it stands at one moment, into the new SQLite file
+/// `out` through the `Store` trait, check the copy against a second walk of the same
+/// moment, then check and describe it.
 pub fn take_store(store: &dyn Store, out: &Path) -> Result<SnapshotFacts, BackupError> {
-    for attempt in 1..=COPY_ATTEMPTS {
-        remove_sqlite(out)?;
-        create_private(out)?;
-        let copy = SqliteStore::open(out)?;
-        copy_store(store, &copy, &mut |_| {})?;
-        match verify_copy(store, &copy) {
-            Ok(_) => {
-                copy.checkpoint()?;
-                drop(copy);
-                return describe_sqlite(out);
-            }
-            // Only the kind is named: the source changed while it was copied.
-            Err(StoreError::Integrity(what)) => {
-                tracing::info!(attempt, what, "the vault changed during the backup copy");
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
     remove_sqlite(out)?;
-    Err(BackupError::Refused(format!(
-        "the vault changed during each of {COPY_ATTEMPTS} copies; back it up at a quieter \
-         time / brankas berubah selama penyalinan; cadangkan saat lebih sepi"
-    )))
+    create_private(out)?;
+    let result = copy_snapshot(store, out);
+    if result.is_err() {
+        // Never leave a half-made copy of sealed data behind.
+        let _ = remove_sqlite(out);
+    }
+    result
+}
+
+fn copy_snapshot(store: &dyn Store, out: &Path) -> Result<SnapshotFacts, BackupError> {
+    let view = store.snapshot()?;
+    let copy = SqliteStore::open(out)?;
+    copy_store(view.as_ref(), &copy, &mut |_| {})?;
+    verify_copy(view.as_ref(), &copy)?;
+    drop(view);
+    copy.checkpoint()?;
+    drop(copy);
+    describe_sqlite(out)
 }
 
 /// Remove a SQLite file and its log files, if present.

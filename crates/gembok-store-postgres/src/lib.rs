@@ -22,8 +22,10 @@ mod lifecycle;
 mod migrations;
 mod pool;
 mod read;
+mod reads;
 mod retry;
 mod session;
+mod snapshot;
 mod store;
 mod write;
 

@@ -124,6 +124,17 @@ pub(crate) fn current(conn: &mut impl Sql) -> Result<i64, postgres::Error> {
     rows[0].try_get(0)
 }
 
+/// `Integrity` unless `applied` is the schema version this code writes.
+pub(crate) fn expect_latest(applied: i64) -> Result<(), StoreError> {
+    if applied == i64::from(latest_version()) {
+        Ok(())
+    } else {
+        Err(StoreError::Integrity(
+            "schema version in gembok_migrations is not the one this code wrote",
+        ))
+    }
+}
+
 /// What one migration attempt came to.
 enum Step {
     Done,

@@ -5,6 +5,10 @@ use crate::config::{describe_hosts, Target};
 use crate::errors::map;
 use crate::field_ids::FieldIds;
 use crate::pool::Pool;
+use crate::errors::Failure;
+use crate::reads::read_methods;
+use crate::session::Conn;
+use crate::snapshot::PgSnapshot;
 use crate::{audit, export, lifecycle, migrations, read, retry, write};
 use gembok_store::StoreError;
 use gembok_store::{
@@ -74,6 +78,14 @@ impl PostgresStore {
     pub fn close_idle(&self) {
         self.pool.clear_idle();
     }
+
+    /// One read on a pooled connection, repeated on a new one if it was lost.
+    fn read<T>(
+        &self,
+        work: impl FnMut(&mut Conn) -> Result<T, Failure>,
+    ) -> Result<T, StoreError> {
+        retry::read(&self.pool, work)
+    }
 }
 
 impl Store for PostgresStore {
@@ -92,114 +104,11 @@ impl Store for PostgresStore {
         Ok(())
     }
 
-    fn get(
-        &self,
-        collection: &str,
-        ids: &[RecordId],
-        fields: Option<&[&str]>,
-    ) -> Result<Vec<SealedRecord>, StoreError> {
-        retry::read(&self.pool, |c| read::get(c, collection, ids, fields))
-    }
-
-    fn find(
-        &self,
-        collection: &str,
-        field: &str,
-        digest: &[u8],
-    ) -> Result<Vec<RecordId>, StoreError> {
-        retry::read(&self.pool, |c| read::find(c, collection, field, digest))
-    }
-
-    /// One statement joins the blind index to the records, so the matches are one
-    /// snapshot's.
-    fn find_records(
-        &self,
-        collection: &str,
-        field: &str,
-        digest: &[u8],
-        fields: Option<&[&str]>,
-    ) -> Result<Vec<SealedRecord>, StoreError> {
-        retry::read(&self.pool, |c| {
-            read::find_records(c, collection, field, digest, fields)
-        })
-    }
-
-    fn list(
-        &self,
-        collection: &str,
-        after: Option<RecordId>,
-        limit: usize,
-    ) -> Result<Vec<RecordMeta>, StoreError> {
-        retry::read(&self.pool, |c| read::list(c, collection, after, limit))
-    }
-
-    fn below_key_version(
-        &self,
-        collection: &str,
-        below: u32,
-        after: Option<RecordId>,
-        limit: usize,
-    ) -> Result<Vec<SealedRecord>, StoreError> {
-        retry::read(&self.pool, |c| {
-            read::below_key_version(c, collection, below, after, limit)
-        })
-    }
-
-    fn subject_records(
-        &self,
-        collection: &str,
-        subject: RecordId,
-    ) -> Result<Vec<RecordMeta>, StoreError> {
-        retry::read(&self.pool, |c| {
-            lifecycle::subject_records(c, collection, subject)
-        })
-    }
-
-    fn updated_before(
-        &self,
-        collection: &str,
-        before: i64,
-        after: Option<RecordId>,
-        limit: usize,
-    ) -> Result<Vec<RecordMeta>, StoreError> {
-        retry::read(&self.pool, |c| {
-            lifecycle::updated_before(c, collection, before, after, limit)
-        })
-    }
-
     /// `VACUUM` of the tables that hold records, the blind index and documents. Their
     /// heap files may keep old tuple bytes in free space until pages are rewritten;
     /// `VACUUM FULL` is the operator's tool for that, never run here.
     fn scrub(&self) -> Result<(), StoreError> {
         retry::read(&self.pool, lifecycle::scrub)
-    }
-
-    fn count(&self, collection: &str) -> Result<u64, StoreError> {
-        retry::read(&self.pool, |c| read::count(c, collection))
-    }
-
-    fn keys(&self) -> Result<Vec<KeyRecord>, StoreError> {
-        retry::read(&self.pool, read::keys)
-    }
-
-    fn schemas(&self) -> Result<Vec<SchemaVersion>, StoreError> {
-        retry::read(&self.pool, read::schemas)
-    }
-
-    fn setting(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        retry::read(&self.pool, |c| read::setting(c, name))
-    }
-
-    fn settings(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
-        retry::read(&self.pool, export::settings)
-    }
-
-    fn doc_kinds(&self) -> Result<Vec<String>, StoreError> {
-        retry::read(&self.pool, export::doc_kinds)
-    }
-
-    fn collections(&self) -> Result<Vec<String>, StoreError> {
-        retry::read(&self.pool, export::collections)
     }
 
     /// The field list and its pages are several statements: one read-only
@@ -218,58 +127,21 @@ impl Store for PostgresStore {
         })
     }
 
-    fn doc(&self, kind: &str, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        retry::read(&self.pool, |c| read::doc(c, kind, id))
-    }
-
-    fn docs(&self, kind: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
-        retry::read(&self.pool, |c| read::docs(c, kind))
-    }
-
     /// PostgreSQL has no cheap whole-database check like SQLite's `integrity_check`
     /// (page checksums are verified on read when the cluster enables them, and
     /// `amcheck` is an extension that is often missing). This checks what is cheap
     /// and meaningful: the server answers, and the schema is exactly the version this
     /// code wrote. A mismatch is `Integrity`.
     fn check_integrity(&self) -> Result<(), StoreError> {
-        let applied = retry::read(&self.pool, |c| {
-            Ok(migrations::current(c).map_err(|e| StoreError::Unavailable(map(&e).to_string()))?)
-        })?;
-        if applied == i64::from(migrations::latest_version()) {
-            Ok(())
-        } else {
-            Err(StoreError::Integrity(
-                "schema version in gembok_migrations is not the one this code wrote",
-            ))
-        }
+        let applied = self.read(|c| Ok(migrations::current(c)?))?;
+        migrations::expect_latest(applied)
     }
 
-    fn audit_head(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
-        retry::read(&self.pool, audit::head)
+    /// One `REPEATABLE READ READ ONLY` transaction on a connection taken from the
+    /// pool, held until the view is dropped.
+    fn snapshot(&self) -> Result<Box<dyn Store + '_>, StoreError> {
+        Ok(Box::new(PgSnapshot::begin(&self.pool)?))
     }
 
-    fn audit_events(&self, after: u64, limit: usize) -> Result<Vec<AuditRow>, StoreError> {
-        retry::read(&self.pool, |c| audit::events(c, after, limit))
-    }
-
-    fn audit_query(
-        &self,
-        query: &AuditQuery,
-        before: Option<u64>,
-        limit: usize,
-    ) -> Result<Vec<AuditRow>, StoreError> {
-        retry::read(&self.pool, |c| audit::query(c, query, before, limit))
-    }
-
-    fn audit_checkpoints(
-        &self,
-        after: u64,
-        limit: usize,
-    ) -> Result<Vec<AuditCheckpoint>, StoreError> {
-        retry::read(&self.pool, |c| audit::checkpoints(c, after, limit))
-    }
-
-    fn audit_seq_before(&self, before: i64) -> Result<Option<u64>, StoreError> {
-        retry::read(&self.pool, |c| audit::seq_before(c, before))
-    }
+    read_methods!();
 }

@@ -26,7 +26,9 @@ mod lifecycle;
 mod migrations;
 mod pool;
 mod read;
+mod reads;
 mod search;
+mod snapshot;
 mod store;
 mod write;
 

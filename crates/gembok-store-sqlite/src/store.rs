@@ -5,6 +5,8 @@ use crate::connection::{self, ConnectionSettings};
 use crate::errors::map;
 use crate::field_ids::FieldIds;
 use crate::pool::ReaderPool;
+use crate::reads::read_methods;
+use crate::snapshot::SqliteSnapshot;
 use crate::{audit_read, docs, export, lifecycle, migrations, read, search, write};
 use gembok_store::StoreError;
 use gembok_store::{
@@ -98,6 +100,11 @@ impl SqliteStore {
     fn writer(&self) -> MutexGuard<'_, Connection> {
         self.writer.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    /// A reader connection for one read.
+    fn reader(&self) -> MutexGuard<'_, Connection> {
+        self.readers.get()
+    }
 }
 
 impl Store for SqliteStore {
@@ -121,73 +128,6 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn get(
-        &self,
-        collection: &str,
-        ids: &[RecordId],
-        fields: Option<&[&str]>,
-    ) -> Result<Vec<SealedRecord>, StoreError> {
-        read::get(&self.readers.get(), collection, ids, fields)
-    }
-
-    fn find(
-        &self,
-        collection: &str,
-        field: &str,
-        digest: &[u8],
-    ) -> Result<Vec<RecordId>, StoreError> {
-        search::find(&self.readers.get(), collection, field, digest)
-    }
-
-    /// One statement joins the blind index to the records, so the matches are read
-    /// in one snapshot with one reader checkout.
-    fn find_records(
-        &self,
-        collection: &str,
-        field: &str,
-        digest: &[u8],
-        fields: Option<&[&str]>,
-    ) -> Result<Vec<SealedRecord>, StoreError> {
-        search::find_records(&self.readers.get(), collection, field, digest, fields)
-    }
-
-    fn list(
-        &self,
-        collection: &str,
-        after: Option<RecordId>,
-        limit: usize,
-    ) -> Result<Vec<RecordMeta>, StoreError> {
-        read::list(&self.readers.get(), collection, after, limit)
-    }
-
-    fn below_key_version(
-        &self,
-        collection: &str,
-        below: u32,
-        after: Option<RecordId>,
-        limit: usize,
-    ) -> Result<Vec<SealedRecord>, StoreError> {
-        read::below_key_version(&self.readers.get(), collection, below, after, limit)
-    }
-
-    fn subject_records(
-        &self,
-        collection: &str,
-        subject: RecordId,
-    ) -> Result<Vec<RecordMeta>, StoreError> {
-        lifecycle::subject_records(&self.readers.get(), collection, subject)
-    }
-
-    fn updated_before(
-        &self,
-        collection: &str,
-        before: i64,
-        after: Option<RecordId>,
-        limit: usize,
-    ) -> Result<Vec<RecordMeta>, StoreError> {
-        lifecycle::updated_before(&self.readers.get(), collection, before, after, limit)
-    }
-
     /// Deletes already overwrote the freed space (`secure_delete`); this truncates the
     /// write-ahead log, which still holds page images from before them. It takes the
     /// writer, so no write of this store runs meanwhile.
@@ -199,81 +139,11 @@ impl Store for SqliteStore {
         connection::bulk_load(&self.writer(), on)
     }
 
-    fn count(&self, collection: &str) -> Result<u64, StoreError> {
-        read::count(&self.readers.get(), collection)
+    /// A read transaction on a connection of its own, begun with a first read so
+    /// that its WAL snapshot is fixed before this returns.
+    fn snapshot(&self) -> Result<Box<dyn Store + '_>, StoreError> {
+        Ok(Box::new(SqliteSnapshot::begin(&self.path)?))
     }
 
-    fn keys(&self) -> Result<Vec<KeyRecord>, StoreError> {
-        read::keys(&self.readers.get())
-    }
-
-    fn schemas(&self) -> Result<Vec<SchemaVersion>, StoreError> {
-        read::schemas(&self.readers.get())
-    }
-
-    fn setting(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        read::setting(&self.readers.get(), name)
-    }
-
-    fn settings(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
-        export::settings(&self.readers.get())
-    }
-
-    fn doc_kinds(&self) -> Result<Vec<String>, StoreError> {
-        export::doc_kinds(&self.readers.get())
-    }
-
-    fn collections(&self) -> Result<Vec<String>, StoreError> {
-        export::collections(&self.readers.get())
-    }
-
-    fn index_entries(
-        &self,
-        collection: &str,
-        after: Option<&IndexEntry>,
-        limit: usize,
-    ) -> Result<Vec<IndexEntry>, StoreError> {
-        export::index_entries(&self.readers.get(), collection, after, limit)
-    }
-
-    fn doc(&self, kind: &str, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        docs::get(&self.readers.get(), kind, id)
-    }
-
-    fn docs(&self, kind: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
-        docs::list(&self.readers.get(), kind)
-    }
-
-    fn check_integrity(&self) -> Result<(), StoreError> {
-        read::check_integrity(&self.readers.get())
-    }
-
-    fn audit_head(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
-        audit_read::head(&self.readers.get())
-    }
-
-    fn audit_events(&self, after: u64, limit: usize) -> Result<Vec<AuditRow>, StoreError> {
-        audit_read::events(&self.readers.get(), after, limit)
-    }
-
-    fn audit_query(
-        &self,
-        query: &AuditQuery,
-        before: Option<u64>,
-        limit: usize,
-    ) -> Result<Vec<AuditRow>, StoreError> {
-        audit_read::query(&self.readers.get(), query, before, limit)
-    }
-
-    fn audit_checkpoints(
-        &self,
-        after: u64,
-        limit: usize,
-    ) -> Result<Vec<AuditCheckpoint>, StoreError> {
-        audit_read::checkpoints(&self.readers.get(), after, limit)
-    }
-
-    fn audit_seq_before(&self, before: i64) -> Result<Option<u64>, StoreError> {
-        audit_read::seq_before(&self.readers.get(), before)
-    }
+    read_methods!();
 }

@@ -24,3 +24,10 @@ pub enum StoreError {
     #[error("backend error: {0}")]
     Backend(String),
 }
+
+impl StoreError {
+    /// What a write through a [`crate::Store::snapshot`] view gets.
+    pub fn read_only() -> Self {
+        Self::Conflict("a store snapshot is read-only")
+    }
+}

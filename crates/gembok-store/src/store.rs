@@ -130,6 +130,19 @@ pub trait Store: Send + Sync {
         Ok(())
     }
 
+    /// A read-only view of the whole store as it stood at one moment, which later
+    /// writes of this or any other connection do not change. Walking it gives a
+    /// consistent copy of a vault that keeps serving (backups, `migrate-store`).
+    /// Every write through the view ([`Store::apply`], [`Store::scrub`]) and a
+    /// snapshot of the view fail with [`StoreError::read_only`].
+    ///
+    /// SQLite holds one read transaction open on a connection of its own (WAL mode:
+    /// the writer is not blocked, though the log cannot be checkpointed past the
+    /// snapshot until it is dropped). PostgreSQL holds one `REPEATABLE READ READ ONLY`
+    /// transaction open on a connection taken from the pool. Drop the view soon:
+    /// both keep old row versions alive while it lives.
+    fn snapshot(&self) -> Result<Box<dyn Store + '_>, StoreError>;
+
     /// Number of records in a collection.
     fn count(&self, collection: &str) -> Result<u64, StoreError>;
 

@@ -124,15 +124,18 @@ pub fn run(dir: &VaultDir, out: OutputFormat, args: MigrateArgs) -> Result<()> {
 
     let human = out == OutputFormat::Human;
     let mut last = None;
-    copy_store(from.as_ref(), to.as_ref(), &mut |p| {
+    // One moment of the source: a server may keep serving it during the copy.
+    let view = from.snapshot().context("cannot take a snapshot of the source")?;
+    copy_store(view.as_ref(), to.as_ref(), &mut |p| {
         if human && last != Some(p.kind) {
             eprintln!("copying {} ...", p.kind.name());
             last = Some(p.kind);
         }
     })
     .context("the copy failed")?;
-    let report = verify_copy(from.as_ref(), to.as_ref())
+    let report = verify_copy(view.as_ref(), to.as_ref())
         .context("the copy does not match its source / salinan tidak sama dengan sumbernya")?;
+    drop(view);
 
     let vault = Vault::open(Arc::clone(&to), load()?).context("cannot open the copied vault")?;
     let chain = vault.audit().verify(&[])?;

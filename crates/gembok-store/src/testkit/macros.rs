@@ -66,6 +66,9 @@ macro_rules! __with_conformance_names {
             audit_seq_before_finds_last_older_event,
             audit_concurrent_appends_all_land,
             audit_concurrent_same_seq_one_wins,
+            snapshot_sees_one_moment,
+            snapshot_refuses_writes,
+            snapshot_walk_is_stable_under_writes,
         }
     };
 }

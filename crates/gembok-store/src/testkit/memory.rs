@@ -35,6 +35,8 @@ struct State {
 #[derive(Default)]
 pub struct MemoryStore {
     state: Mutex<State>,
+    /// Set on a [`Store::snapshot`] view, which refuses writes.
+    read_only: bool,
 }
 
 impl std::fmt::Debug for MemoryStore {
@@ -194,6 +196,9 @@ impl Store for MemoryStore {
     }
 
     fn apply(&self, mutations: &[Mutation]) -> Result<(), StoreError> {
+        if self.read_only {
+            return Err(StoreError::read_only());
+        }
         let mut state = self.lock();
         let mut next = state.clone();
         for mutation in mutations {
@@ -303,7 +308,21 @@ impl Store for MemoryStore {
 
     /// Deleted values are dropped with the state they lived in; nothing is on disk.
     fn scrub(&self) -> Result<(), StoreError> {
+        if self.read_only {
+            return Err(StoreError::read_only());
+        }
         Ok(())
+    }
+
+    /// A copy of the whole state: nothing written later reaches it.
+    fn snapshot(&self) -> Result<Box<dyn Store + '_>, StoreError> {
+        if self.read_only {
+            return Err(StoreError::read_only());
+        }
+        Ok(Box::new(MemoryStore {
+            state: Mutex::new(self.lock().clone()),
+            read_only: true,
+        }))
     }
 
     fn count(&self, collection: &str) -> Result<u64, StoreError> {

@@ -30,6 +30,7 @@ mod records;
 mod search;
 #[cfg(test)]
 mod selftest;
+mod snapshot;
 mod support;
 mod updates;
 
@@ -52,6 +53,7 @@ pub use metadata::*;
 pub use purge::*;
 pub use records::*;
 pub use search::*;
+pub use snapshot::*;
 pub use updates::*;
 
 use crate::Store;
