@@ -289,7 +289,14 @@ fn a_busy_postgresql_vault_backs_up_as_one_moment() {
     let keygen = ok(run(
         &dir,
         None,
-        &["--output", "json", "backup", "keygen", "--out", identity.to_str().unwrap()],
+        &[
+            "--output",
+            "json",
+            "backup",
+            "keygen",
+            "--out",
+            identity.to_str().unwrap(),
+        ],
     ));
     let recipient = json(&keygen)["recipient"].as_str().unwrap().to_owned();
     // Enough customers that a copy takes a while.
@@ -297,10 +304,19 @@ fn a_busy_postgresql_vault_backs_up_as_one_moment() {
     let csv = tmp.path().join("customers.csv");
     let mut rows = String::from("name,email,phone\n");
     for i in 0..BASE {
-        rows.push_str(&format!("Pelanggan {},p{i}@contoh.co.id,0812{i:08}\n", word(i)));
+        rows.push_str(&format!(
+            "Pelanggan {},p{i}@contoh.co.id,0812{i:08}\n",
+            word(i)
+        ));
     }
     std::fs::write(&csv, rows).unwrap();
-    let args = ["import", csv.to_str().unwrap(), "--collection", "customers", "--yes"];
+    let args = [
+        "import",
+        csv.to_str().unwrap(),
+        "--collection",
+        "customers",
+        "--yes",
+    ];
     ok(run(&dir, Some(&src), &args));
 
     let stop = AtomicBool::new(false);
@@ -342,7 +358,10 @@ fn a_busy_postgresql_vault_backs_up_as_one_moment() {
     assert!(overlapped, "no write landed during any of five backups");
     let counted = created["counts"]["customers"].as_u64().unwrap();
     let total = BASE + written.load(Ordering::Relaxed);
-    assert!((BASE..=total).contains(&counted), "{counted} outside {BASE}..={total}");
+    assert!(
+        (BASE..=total).contains(&counted),
+        "{counted} outside {BASE}..={total}"
+    );
 
     let name = created["name"].as_str().unwrap();
     let archive = backups.join(name);
@@ -350,7 +369,13 @@ fn a_busy_postgresql_vault_backs_up_as_one_moment() {
     ok(run(
         &dir,
         None,
-        &["backup", "verify", archive.to_str().unwrap(), "--identity", identity],
+        &[
+            "backup",
+            "verify",
+            archive.to_str().unwrap(),
+            "--identity",
+            identity,
+        ],
     ));
     let restored = tmp.path().join("restored");
     let key = dir.join("master.key");

@@ -34,9 +34,7 @@ macro_rules! read_methods {
             digest: &[u8],
             fields: Option<&[&str]>,
         ) -> Result<Vec<SealedRecord>, StoreError> {
-            self.read(|c| {
-                read::find_records(c, collection, field, digest, fields)
-            })
+            self.read(|c| read::find_records(c, collection, field, digest, fields))
         }
 
         fn list(
@@ -55,9 +53,7 @@ macro_rules! read_methods {
             after: Option<RecordId>,
             limit: usize,
         ) -> Result<Vec<SealedRecord>, StoreError> {
-            self.read(|c| {
-                read::below_key_version(c, collection, below, after, limit)
-            })
+            self.read(|c| read::below_key_version(c, collection, below, after, limit))
         }
 
         fn subject_records(
@@ -65,9 +61,7 @@ macro_rules! read_methods {
             collection: &str,
             subject: RecordId,
         ) -> Result<Vec<RecordMeta>, StoreError> {
-            self.read(|c| {
-                lifecycle::subject_records(c, collection, subject)
-            })
+            self.read(|c| lifecycle::subject_records(c, collection, subject))
         }
 
         fn updated_before(
@@ -77,9 +71,7 @@ macro_rules! read_methods {
             after: Option<RecordId>,
             limit: usize,
         ) -> Result<Vec<RecordMeta>, StoreError> {
-            self.read(|c| {
-                lifecycle::updated_before(c, collection, before, after, limit)
-            })
+            self.read(|c| lifecycle::updated_before(c, collection, before, after, limit))
         }
 
         fn count(&self, collection: &str) -> Result<u64, StoreError> {

@@ -2,10 +2,9 @@
 //! pool of synchronous `postgres` clients.
 
 use crate::config::{describe_hosts, Target};
-use crate::errors::map;
+use crate::errors::Failure;
 use crate::field_ids::FieldIds;
 use crate::pool::Pool;
-use crate::errors::Failure;
 use crate::reads::read_methods;
 use crate::session::Conn;
 use crate::snapshot::PgSnapshot;
@@ -80,10 +79,7 @@ impl PostgresStore {
     }
 
     /// One read on a pooled connection, repeated on a new one if it was lost.
-    fn read<T>(
-        &self,
-        work: impl FnMut(&mut Conn) -> Result<T, Failure>,
-    ) -> Result<T, StoreError> {
+    fn read<T>(&self, work: impl FnMut(&mut Conn) -> Result<T, Failure>) -> Result<T, StoreError> {
         retry::read(&self.pool, work)
     }
 }

@@ -166,3 +166,16 @@ pub(crate) fn settings(conn: &Connection) -> Result<ConnectionSettings, StoreErr
         trusted_schema: int("trusted_schema")? == 1,
     })
 }
+
+/// Begin a read transaction so that several statements see one snapshot, unless the
+/// connection is already in one (a [`crate::snapshot`] view), whose snapshot they
+/// then share. Dropping the answer ends what it began.
+pub(crate) fn one_snapshot(
+    conn: &Connection,
+) -> Result<Option<rusqlite::Transaction<'_>>, StoreError> {
+    if conn.is_autocommit() {
+        Ok(Some(conn.unchecked_transaction().map_err(map)?))
+    } else {
+        Ok(None)
+    }
+}

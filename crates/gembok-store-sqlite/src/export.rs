@@ -44,7 +44,7 @@ pub(crate) fn doc_kinds(conn: &Connection) -> Result<Vec<String>, StoreError> {
 /// enough).
 pub(crate) fn collections(conn: &Connection) -> Result<Vec<String>, StoreError> {
     // Both statements in one snapshot; the transaction only reads.
-    let _snapshot = conn.unchecked_transaction().map_err(map)?;
+    let _snapshot = crate::connection::one_snapshot(conn)?;
     let mut out = distinct(
         conn,
         "WITH RECURSIVE c(x) AS (
@@ -71,7 +71,7 @@ pub(crate) fn index_entries(
     max: usize,
 ) -> Result<Vec<IndexEntry>, StoreError> {
     // One snapshot for the field list and every page read below.
-    let _snapshot = conn.unchecked_transaction().map_err(map)?;
+    let _snapshot = crate::connection::one_snapshot(conn)?;
     let fields: Vec<(i64, String)> = {
         let mut stmt = conn
             .prepare_cached(

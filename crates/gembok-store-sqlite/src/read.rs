@@ -61,7 +61,7 @@ pub(crate) fn get(
     // Several ids are read in one snapshot, so the answer is one moment's state. The
     // transaction only reads; dropping it ends it.
     let _snapshot = if ids.len() > 1 {
-        Some(conn.unchecked_transaction().map_err(map)?)
+        crate::connection::one_snapshot(conn)?
     } else {
         None
     };

@@ -125,7 +125,9 @@ pub fn run(dir: &VaultDir, out: OutputFormat, args: MigrateArgs) -> Result<()> {
     let human = out == OutputFormat::Human;
     let mut last = None;
     // One moment of the source: a server may keep serving it during the copy.
-    let view = from.snapshot().context("cannot take a snapshot of the source")?;
+    let view = from
+        .snapshot()
+        .context("cannot take a snapshot of the source")?;
     copy_store(view.as_ref(), to.as_ref(), &mut |p| {
         if human && last != Some(p.kind) {
             eprintln!("copying {} ...", p.kind.name());

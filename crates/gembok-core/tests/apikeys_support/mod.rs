@@ -151,6 +151,10 @@ impl Store for Counting {
     fn scrub(&self) -> Result<(), StoreError> {
         self.inner.scrub()
     }
+    fn snapshot(&self) -> Result<Box<dyn Store + '_>, StoreError> {
+        self.read();
+        self.inner.snapshot()
+    }
     fn audit_seq_before(&self, before: i64) -> Result<Option<u64>, StoreError> {
         self.read();
         self.inner.audit_seq_before(before)

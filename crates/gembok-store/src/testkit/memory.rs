@@ -52,6 +52,16 @@ impl MemoryStore {
         Self::default()
     }
 
+    /// A copy of the whole state that accepts writes (the suite's self-test uses it
+    /// as a snapshot that breaks the contract).
+    #[cfg(test)]
+    pub(crate) fn writable_copy(&self) -> Self {
+        Self {
+            state: Mutex::new(self.lock().clone()),
+            read_only: false,
+        }
+    }
+
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }

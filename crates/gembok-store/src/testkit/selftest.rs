@@ -44,6 +44,10 @@ enum Fault {
     UpdatedBeforeOverLimit,
     /// `index_entries` starts from the beginning whatever its cursor.
     IndexEntriesIgnoreCursor,
+    /// `snapshot` gives a copy that accepts writes.
+    SnapshotWritable,
+    /// `snapshot` gives an empty store.
+    SnapshotEmpty,
 }
 
 /// A memory store with one deliberate bug.
@@ -178,6 +182,14 @@ impl Store for Faulty {
         self.inner.scrub()
     }
 
+    fn snapshot(&self) -> Result<Box<dyn Store + '_>, StoreError> {
+        match self.fault {
+            Fault::SnapshotWritable => Ok(Box::new(self.inner.writable_copy())),
+            Fault::SnapshotEmpty => Ok(Box::new(MemoryStore::new())),
+            _ => self.inner.snapshot(),
+        }
+    }
+
     fn count(&self, c: &str) -> Result<u64, StoreError> {
         self.inner.count(c)
     }
@@ -284,7 +296,7 @@ impl Store for Faulty {
 
 #[test]
 fn faulty_stores_are_caught_by_the_named_tests() {
-    let cases: [(Fault, ConformanceTest); 17] = [
+    let cases: [(Fault, ConformanceTest); 19] = [
         (Fault::DocsReversed, docs_listed_in_id_order),
         (Fault::DocsIgnoreKind, docs_put_replace_delete),
         (Fault::FindReversed, find_matches_exactly_in_id_order),
@@ -325,6 +337,8 @@ fn faulty_stores_are_caught_by_the_named_tests() {
             Fault::UpdatedBeforeOverLimit,
             updated_before_walks_old_records,
         ),
+        (Fault::SnapshotWritable, snapshot_refuses_writes),
+        (Fault::SnapshotEmpty, snapshot_sees_one_moment),
         (
             Fault::IndexEntriesIgnoreCursor,
             export_index_entries_walk_in_key_order,

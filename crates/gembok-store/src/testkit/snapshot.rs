@@ -68,15 +68,24 @@ pub fn snapshot_sees_one_moment(store: &dyn Store) {
     let found = snap.find("customers", "email", b"d1").expect("find");
     assert_eq!(found, vec![kept.meta.id]);
     assert_eq!(doc(snap), Some(b"before".to_vec()));
-    assert_eq!(snap.setting("s").expect("setting"), Some(b"before".to_vec()));
-    assert_eq!(snap.audit_head().expect("head").map(|(seq, _)| seq), Some(1));
+    assert_eq!(
+        snap.setting("s").expect("setting"),
+        Some(b"before".to_vec())
+    );
+    assert_eq!(
+        snap.audit_head().expect("head").map(|(seq, _)| seq),
+        Some(1)
+    );
     assert_eq!(snap.audit_events(0, 10).expect("events").len(), 1);
     snap.check_integrity().expect("integrity through the view");
 
     assert_eq!(store.count("customers").expect("count"), 1);
     assert_eq!(get_one(store, "customers", kept.meta.id), None);
     assert_eq!(doc(store), Some(b"after".to_vec()));
-    assert_eq!(store.audit_head().expect("head").map(|(seq, _)| seq), Some(2));
+    assert_eq!(
+        store.audit_head().expect("head").map(|(seq, _)| seq),
+        Some(2)
+    );
 }
 
 /// Writing through the view, scrubbing it or taking a snapshot of it is refused, and
@@ -88,7 +97,10 @@ pub fn snapshot_refuses_writes(store: &dyn Store) {
     assert!(refused(snap.apply(&[put_doc(b"written")])));
     assert!(refused(snap.apply(&[Mutation::Insert(customer(1))])));
     assert!(refused(snap.scrub()));
-    assert!(snap.snapshot().is_err(), "a snapshot of a snapshot is refused");
+    assert!(
+        snap.snapshot().is_err(),
+        "a snapshot of a snapshot is refused"
+    );
     drop(snap);
     assert_eq!(doc(store), Some(b"kept".to_vec()));
     assert_eq!(store.count("customers").expect("count"), 0);
