@@ -71,8 +71,11 @@ impl FailureState {
         if self.locked {
             return Verdict::Locked;
         }
-        let ready = self.last_failure.saturating_add(self.delay_ms(p));
-        if now < ready {
+        // No wait is due: allowed even when another server, whose clock runs a little
+        // ahead, stored a last failure later than `now`.
+        let delay = self.delay_ms(p);
+        let ready = self.last_failure.saturating_add(delay);
+        if delay > 0 && now < ready {
             Verdict::Wait {
                 retry_after_ms: ready - now,
             }
@@ -170,5 +173,21 @@ mod tests {
         s.record_success();
         assert_eq!(s.verdict(T, &p), Verdict::Allowed);
         assert_eq!(s, FailureState::default());
+    }
+
+    /// Two servers' clocks differ by a few milliseconds: a free failure stored by the
+    /// one ahead must not make the other wait.
+    #[test]
+    fn a_free_failure_stamped_later_by_another_clock_needs_no_wait() {
+        let p = ThrottlePolicy::default();
+        let mut s = FailureState::default();
+        s.record_failure(T + 20, &p);
+        assert_eq!(s.verdict(T, &p), Verdict::Allowed);
+        for _ in 1..p.free_failures {
+            s.record_failure(T + 20, &p);
+        }
+        assert_eq!(s.verdict(T, &p), Verdict::Allowed);
+        s.record_failure(T + 20, &p);
+        assert!(matches!(s.verdict(T, &p), Verdict::Wait { .. }));
     }
 }

@@ -7,6 +7,8 @@ use super::audit::{append, plain};
 use super::support::*;
 use crate::copy::{summarise, Kind};
 use crate::{Mutation, Store, StoreError};
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 
 fn doc(store: &dyn Store) -> Option<Vec<u8>> {
     store.doc("state", "one").expect("doc")
@@ -114,13 +116,13 @@ pub fn snapshot_refuses_writes(store: &dyn Store) {
 pub fn snapshot_walk_is_stable_under_writes(store: &dyn Store) {
     insert_all(store, &(0..50).map(|_| customer(1)).collect::<Vec<_>>());
     apply_ok(store, &[append(&plain(1))]);
-    let stop = std::sync::atomic::AtomicBool::new(false);
-    let next_seq = std::sync::atomic::AtomicU64::new(2);
+    let stop = AtomicBool::new(false);
+    let next_seq = AtomicU64::new(2);
+    let written = AtomicU64::new(0);
     std::thread::scope(|scope| {
         let writer = || {
-            let mut written = 0;
-            while !stop.load(std::sync::atomic::Ordering::Relaxed) && written < 400 {
-                let seq = next_seq.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            while !stop.load(Relaxed) && written.load(Relaxed) < 400 {
+                let seq = next_seq.fetch_add(1, Relaxed);
                 let rec = customer(1);
                 let batch = [
                     index("customers", "email", &seq.to_be_bytes(), rec.meta.id),
@@ -128,7 +130,9 @@ pub fn snapshot_walk_is_stable_under_writes(store: &dyn Store) {
                     append(&plain(seq)),
                 ];
                 match store.apply(&batch) {
-                    Ok(()) => written += 1,
+                    Ok(()) => {
+                        written.fetch_add(1, Relaxed);
+                    }
                     // Two writers may race for a seq; the loser just takes another.
                     Err(StoreError::Conflict(_)) => {}
                     Err(e) => panic!("{} write failed: {e}", store.backend()),
@@ -137,6 +141,10 @@ pub fn snapshot_walk_is_stable_under_writes(store: &dyn Store) {
         };
         let a = scope.spawn(writer);
         let b = scope.spawn(writer);
+        // The snapshot is taken while the writers are under way.
+        while written.load(Relaxed) < 5 {
+            std::thread::yield_now();
+        }
         let snap = store.snapshot().expect("snapshot");
         let first: Vec<_> = Kind::ALL
             .iter()
@@ -153,9 +161,10 @@ pub fn snapshot_walk_is_stable_under_writes(store: &dyn Store) {
         let listed = snap.audit_events(0, 100_000).expect("events").len();
         assert_eq!(events.count, listed as u64);
         drop(snap);
-        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        stop.store(true, Relaxed);
         a.join().expect("writer a");
         b.join().expect("writer b");
     });
-    assert!(store.count("customers").expect("count") > 50);
+    let after = store.count("customers").expect("count");
+    assert_eq!(after, 50 + written.load(Relaxed));
 }
