@@ -134,4 +134,41 @@ fn s3_round_trip_against_moto() {
         .get_file("gembok-nothing.gbk", &f.dir.path().join("none"))
         .unwrap_err();
     assert_eq!(e.code(), "not_found");
+
+    prune_on_s3(&dest, &created.name);
+}
+
+/// Retention on the bucket: ten older daily backups beside the real one; keeping 3
+/// daily removes the seven oldest archives and their manifests, and a dry run
+/// removes nothing.
+fn prune_on_s3(dest: &Destination, real: &str) {
+    use gembok_backup::dest::MANIFEST_SUFFIX;
+    use gembok_backup::retention::{prune, KeepPolicy};
+    let old: Vec<String> = (1..=10)
+        .map(|day| format!("gembok-202601{day:02}T030000000Z.gbk"))
+        .collect();
+    for name in &old {
+        dest.put_bytes(name, b"archive stand-in").unwrap();
+        dest.put_bytes(&format!("{name}{MANIFEST_SUFFIX}"), b"{}")
+            .unwrap();
+    }
+    let policy = KeepPolicy {
+        daily: 3,
+        weekly: 0,
+        monthly: 0,
+    };
+    let planned = prune(dest, policy, true).unwrap();
+    assert_eq!(planned.prune, old[..8].to_vec());
+    assert_eq!(dest.list().unwrap().len(), 11, "a dry run deletes nothing");
+
+    let done = prune(dest, policy, false).unwrap();
+    assert_eq!(done, planned);
+    let mut left = old[8..].to_vec();
+    left.push(real.to_owned());
+    assert_eq!(dest.list().unwrap(), left);
+    for name in &old[..8] {
+        let manifest = format!("{name}{MANIFEST_SUFFIX}");
+        assert_eq!(dest.get_bytes(&manifest).unwrap_err().code(), "not_found");
+        assert_eq!(dest.get_bytes(name).unwrap_err().code(), "not_found");
+    }
 }
