@@ -85,6 +85,33 @@ fn pg_store(db: &str) -> Arc<dyn Store> {
     Arc::new(gembok_store_postgres::PostgresStore::connect(&url(db)).unwrap())
 }
 
+/// A vault initialised on PostgreSQL and a backup identity, under one folder.
+struct Setup {
+    dir: std::path::PathBuf,
+    backups: std::path::PathBuf,
+    identity: std::path::PathBuf,
+    recipient: String,
+}
+
+fn setup(tmp: &Path, pg: &str) -> Setup {
+    let dir = tmp.join("vault");
+    let identity = tmp.join("identity.txt");
+    ok(run(&dir, Some(pg), &["init"]));
+    let out = identity.to_str().unwrap();
+    let keygen = ok(run(
+        &dir,
+        None,
+        &["--output", "json", "backup", "keygen", "--out", out],
+    ));
+    let recipient = json(&keygen)["recipient"].as_str().unwrap().to_owned();
+    Setup {
+        dir,
+        backups: tmp.join("backups"),
+        identity,
+        recipient,
+    }
+}
+
 #[test]
 fn a_postgresql_vault_backs_up_and_restores_every_record() {
     let Some(source_db) = fresh_database("src") else {
@@ -96,23 +123,12 @@ fn a_postgresql_vault_backs_up_and_restores_every_record() {
     };
     let (src, dst) = (url(&source_db), url(&target_db));
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("vault");
-    let backups = tmp.path().join("backups");
-    let identity = tmp.path().join("identity.txt");
-    ok(run(&dir, Some(&src), &["init"]));
-    let keygen = ok(run(
-        &dir,
-        None,
-        &[
-            "--output",
-            "json",
-            "backup",
-            "keygen",
-            "--out",
-            identity.to_str().unwrap(),
-        ],
-    ));
-    let recipient = json(&keygen)["recipient"].as_str().unwrap().to_owned();
+    let Setup {
+        dir,
+        backups,
+        identity,
+        recipient,
+    } = setup(tmp.path(), &src);
     let people = [
         ("Wayan Sudirta", "wayan@contoh.co.id", "081234567801"),
         ("Siti Rahayu", "siti.rahayu@contoh.co.id", "081234567802"),
@@ -282,23 +298,12 @@ fn a_busy_postgresql_vault_backs_up_as_one_moment() {
     };
     let src = url(&db);
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("vault");
-    let backups = tmp.path().join("backups");
-    let identity = tmp.path().join("identity.txt");
-    ok(run(&dir, Some(&src), &["init"]));
-    let keygen = ok(run(
-        &dir,
-        None,
-        &[
-            "--output",
-            "json",
-            "backup",
-            "keygen",
-            "--out",
-            identity.to_str().unwrap(),
-        ],
-    ));
-    let recipient = json(&keygen)["recipient"].as_str().unwrap().to_owned();
+    let Setup {
+        dir,
+        backups,
+        identity,
+        recipient,
+    } = setup(tmp.path(), &src);
     // Enough customers that a copy takes a while.
     const BASE: u64 = 3_000;
     let csv = tmp.path().join("customers.csv");
