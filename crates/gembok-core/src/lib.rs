@@ -39,7 +39,7 @@ pub use schema::{
     DEFAULT_SCHEMA,
 };
 pub use vault::{
-    BatchDoc, RotationReport, TotpEnrolment, Vault, VaultInfo, CREDENTIAL_THROTTLE_DOC,
+    BatchDoc, RotationReport, SealedBatch, TotpEnrolment, Vault, VaultInfo, CREDENTIAL_THROTTLE_DOC,
 };
 
 /// Records a batch may hold at most; larger inputs are split by the caller.

@@ -28,7 +28,7 @@ use crate::CoreError;
 pub use credentials::{TotpEnrolment, CREDENTIAL_THROTTLE_DOC};
 pub use keys::RotationReport;
 pub(crate) use seal::open_record;
-pub use write::BatchDoc;
+pub use write::{BatchDoc, SealedBatch};
 
 const SETTING_VAULT_ID: &str = "vault_id";
 const SETTING_MASTER_KEY_ID: &str = "master_key_id";

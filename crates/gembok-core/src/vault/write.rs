@@ -40,6 +40,34 @@ impl std::fmt::Debug for BatchDoc {
     }
 }
 
+/// A batch of new records checked and sealed by [`Vault::seal_batch`], not yet
+/// written. It holds ciphertexts and blind-index digests only, never a value.
+pub struct SealedBatch {
+    muts: Vec<Mutation>,
+    event: Option<AuditEvent>,
+    ids: Vec<RecordId>,
+}
+
+impl SealedBatch {
+    /// Records in the batch.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+impl std::fmt::Debug for SealedBatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SealedBatch")
+            .field("records", &self.ids.len())
+            .field("mutations", &self.muts.len())
+            .finish()
+    }
+}
+
 struct Prepared<'s> {
     id: RecordId,
     subject: RecordId,
@@ -102,6 +130,22 @@ impl Vault {
         if inputs.is_empty() {
             return Ok(Vec::new());
         }
+        let batch = self.seal_batch(actor, collection, inputs)?;
+        self.commit_batch(batch, extra)
+    }
+
+    /// The first half of [`Vault::create_batch`]: check every row (all or nothing, with
+    /// a report per row), then seal the batch and build its blind-index entries and
+    /// audit event, writing nothing. [`Vault::commit_sealed`] writes it. An import
+    /// seals its next batch while the previous one commits this way; a batch sealed
+    /// before a key rotation stays readable, since rotation keeps every key version a
+    /// stored value still uses.
+    pub fn seal_batch(
+        &self,
+        actor: &Actor,
+        collection: &str,
+        inputs: &[Value],
+    ) -> Result<SealedBatch, CoreError> {
         if inputs.len() > MAX_BATCH {
             return Err(CoreError::InvalidInput(format!(
                 "a batch holds at most {MAX_BATCH} records"
@@ -114,7 +158,7 @@ impl Vault {
         let now = now_ms();
         let sealed = seal_parallel(&state, coll.name.as_str(), &prepared)?;
         let (current, _) = state.keys.current(coll.name.as_str())?;
-        let mut muts = Vec::with_capacity(prepared.len() * 4 + extra.len());
+        let mut muts = Vec::with_capacity(prepared.len() * 4 + 1);
         let mut ids = Vec::with_capacity(prepared.len());
         let mut names = BTreeSet::new();
         let mut subjects = Vec::new();
@@ -141,13 +185,47 @@ impl Vault {
             subjects.push(p.subject);
             names.extend(p.fields.iter().map(|f| f.spec.name.as_str()));
         }
+        let event = (!ids.is_empty()).then(|| {
+            AuditEvent::new(actor, "record.create", now)
+                .collection(coll.name.as_str())
+                .records(ids.iter().copied())
+                .subjects(subjects)
+                .fields(names)
+        });
+        Ok(SealedBatch { muts, event, ids })
+    }
+
+    /// The second half of [`Vault::create_batch_with_doc`]: write a batch from
+    /// [`Vault::seal_batch`] and `doc` in one transaction with the batch's audit event.
+    pub fn commit_sealed(
+        &self,
+        batch: SealedBatch,
+        doc: BatchDoc,
+    ) -> Result<Vec<RecordId>, CoreError> {
+        let put = Mutation::PutDoc {
+            kind: doc.kind,
+            id: doc.id,
+            body: doc.body,
+        };
+        self.commit_batch(batch, vec![put])
+    }
+
+    fn commit_batch(
+        &self,
+        batch: SealedBatch,
+        extra: Vec<Mutation>,
+    ) -> Result<Vec<RecordId>, CoreError> {
+        let SealedBatch {
+            mut muts,
+            event,
+            ids,
+        } = batch;
         muts.extend(extra);
-        let event = AuditEvent::new(actor, "record.create", now)
-            .collection(coll.name.as_str())
-            .records(ids.iter().copied())
-            .subjects(subjects)
-            .fields(names);
-        self.audit.commit(muts, vec![event])?;
+        match event {
+            Some(event) => self.audit.commit(muts, vec![event])?,
+            // No record: nothing to audit (an import's final journal write).
+            None => self.store.apply(&muts)?,
+        }
         Ok(ids)
     }
 

@@ -1,21 +1,22 @@
-//! Running an import: a reader thread checks rows and cuts them into batches while the
-//! calling thread writes batches to the vault, so parsing and validation overlap with
-//! sealing and the database. At most two batches wait between them, which bounds memory
-//! whatever the file size.
+//! Running an import as three stages on three threads: a reader checks rows and cuts
+//! them into batches, a sealer checks each batch against the vault and seals it
+//! (`Vault::seal_batch`), and the calling thread commits them, so parsing, sealing and
+//! the database overlap. At most one batch waits for the sealer and one for the
+//! commit, which bounds memory whatever the file size; a batch's plaintext rows are
+//! wiped as soon as it is sealed.
 //!
-//! For each batch: its rejects are appended to the report (and synced), then the good
-//! rows and the journal that counts the batch as done go to the vault in one
-//! transaction (`Vault::create_batch_with_doc`). Rows the vault itself refuses (a
-//! reference to a customer that does not exist) are moved to the rejects and the rest
-//! of the batch is written. While it writes, the store is in bulk-load mode
+//! For each batch: rows the vault itself refuses (a reference to a customer that does
+//! not exist) are moved to the rejects and the rest is sealed again; its rejects are
+//! appended to the report (and synced); then its records and the journal that counts
+//! the batch as done go to the vault in one transaction (`Vault::commit_sealed`). While it writes, the store is in bulk-load mode
 //! (`Store::bulk_load`).
 
 use gembok_core::Actor;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
-use gembok_core::{CoreError, ErrorKind, Vault, MAX_BATCH};
+use gembok_core::{CoreError, ErrorKind, SealedBatch, Vault, MAX_BATCH};
 use gembok_store::Store;
 use serde_json::Value;
 
@@ -52,6 +53,18 @@ impl Drop for Segment {
 }
 
 impl Segment {
+    /// Wipe and drop the good rows once they are sealed: only the ciphertexts go on to
+    /// the commit, and memory holds fewer batches of plaintext.
+    fn release_rows(&mut self) {
+        for v in &mut self.good {
+            if let Value::Object(m) = v {
+                wipe(m);
+            }
+        }
+        self.good = Vec::new();
+        self.good_rows = Vec::new();
+    }
+
     /// Move the good rows at `indices` to the rejects with the vault's reason.
     fn refuse(&mut self, refused: &[(usize, String)]) {
         let bad: BTreeSet<usize> = refused.iter().map(|(i, _)| *i).collect();
@@ -167,17 +180,24 @@ pub(crate) fn import_with(
     let mut done = journal.accepted + journal.rejected;
     progress(done, plan.rows);
     std::thread::scope(|scope| -> Result<(), IngestError> {
-        let (tx, rx) = sync_channel(2);
+        let (tx, rx) = sync_channel(1);
         let check = &check;
         scope.spawn(move || read_segments(plan, check, done_through, batch, tx));
-        for (n, msg) in rx.into_iter().enumerate() {
-            let mut seg = msg?;
-            if opts.dry_run {
-                journal.accepted += seg.good.len() as u64;
-                journal.rejected += seg.rejected;
-                rejects.append(&seg.rejects)?;
-            } else {
-                write_segment(vault, plan, fail, n, &mut seg, &mut journal, &mut rejects)?;
+        // The sealer checks and seals batch N+1 while this thread commits batch N.
+        let (sealed_tx, sealed_rx) = sync_channel(1);
+        let dry_run = opts.dry_run;
+        scope.spawn(move || seal_segments(vault, plan, dry_run, rx, sealed_tx));
+        for (n, msg) in sealed_rx.into_iter().enumerate() {
+            let (mut seg, sealed) = msg?;
+            match sealed {
+                None => {
+                    journal.accepted += seg.good.len() as u64;
+                    journal.rejected += seg.rejected;
+                    rejects.append(&seg.rejects)?;
+                }
+                Some(sealed) => {
+                    write_segment(vault, fail, n, &mut seg, sealed, &mut journal, &mut rejects)?
+                }
             }
             done += seg.rows;
             progress(done, plan.rows);
@@ -218,38 +238,43 @@ impl Drop for BulkLoad<'_> {
     }
 }
 
-/// Write one batch: its rejects to the report, then its good rows together with the
-/// journal that counts it as done, in one vault transaction.
-fn write_segment(
+/// A batch ready to commit: its rows, and their sealed records (`None` in a dry run).
+type Sealed = Result<(Segment, Option<SealedBatch>), IngestError>;
+
+/// Seal each batch from the reader: rows the vault refuses (a reference to a customer
+/// that does not exist) move to the batch's rejects and the rest is sealed again.
+/// Stops at the first error, which it passes on.
+fn seal_segments(
     vault: &Vault,
     plan: &ImportPlan,
-    fail: Option<FailPoint>,
-    n: usize,
-    seg: &mut Segment,
-    journal: &mut Journal,
-    rejects: &mut RejectsFile,
-) -> Result<(), IngestError> {
-    loop {
-        // The rejects are on disk before the journal that counts them commits; a
-        // resumed import cuts the report back to the length the journal recorded.
-        let rejects_len = rejects.append(&seg.rejects)?;
-        seg.rejects.clear();
-        let mut next = journal.clone();
-        next.done_through = seg.through;
-        next.accepted += seg.good.len() as u64;
-        next.rejected += seg.rejected;
-        next.rejects_len = rejects_len;
-        fail_at(fail, FailPoint::BeforeCommit(n))?;
-        match vault.create_batch_with_doc(
-            &Actor::local_operator(),
-            &plan.collection,
-            &seg.good,
-            next.doc()?,
-        ) {
-            Ok(_) => {
-                *journal = next;
-                break;
+    dry_run: bool,
+    rx: Receiver<Result<Segment, IngestError>>,
+    tx: SyncSender<Sealed>,
+) {
+    for msg in rx {
+        let sealed = msg.and_then(|mut seg| {
+            if dry_run {
+                return Ok((seg, None));
             }
+            let batch = seal_segment(vault, plan, &mut seg)?;
+            seg.release_rows();
+            Ok((seg, Some(batch)))
+        });
+        let failed = sealed.is_err();
+        if tx.send(sealed).is_err() || failed {
+            return;
+        }
+    }
+}
+
+fn seal_segment(
+    vault: &Vault,
+    plan: &ImportPlan,
+    seg: &mut Segment,
+) -> Result<SealedBatch, IngestError> {
+    loop {
+        match vault.seal_batch(&Actor::local_operator(), &plan.collection, &seg.good) {
+            Ok(batch) => return Ok(batch),
             Err(CoreError::Batch { errors, .. }) if !errors.is_empty() => {
                 let refused: Vec<(usize, String)> =
                     errors.into_iter().map(|e| (e.row, e.message)).collect();
@@ -261,6 +286,31 @@ fn write_segment(
             Err(e) => return Err(e.into()),
         }
     }
+}
+
+/// Write one sealed batch: its rejects to the report, then its records together with
+/// the journal that counts it as done, in one vault transaction.
+fn write_segment(
+    vault: &Vault,
+    fail: Option<FailPoint>,
+    n: usize,
+    seg: &mut Segment,
+    sealed: SealedBatch,
+    journal: &mut Journal,
+    rejects: &mut RejectsFile,
+) -> Result<(), IngestError> {
+    // The rejects are on disk before the journal that counts them commits; a resumed
+    // import cuts the report back to the length the journal recorded.
+    let rejects_len = rejects.append(&seg.rejects)?;
+    seg.rejects.clear();
+    let mut next = journal.clone();
+    next.done_through = seg.through;
+    next.accepted += sealed.len() as u64;
+    next.rejected += seg.rejected;
+    next.rejects_len = rejects_len;
+    fail_at(fail, FailPoint::BeforeCommit(n))?;
+    vault.commit_sealed(sealed, next.doc()?)?;
+    *journal = next;
     fail_at(fail, FailPoint::AfterCommit(n))
 }
 
