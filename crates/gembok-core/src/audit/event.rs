@@ -136,8 +136,10 @@ impl AuditEvent {
 
     /// Subjects are kept once each, in order of first appearance.
     pub fn subjects(mut self, ids: impl IntoIterator<Item = RecordId>) -> Self {
+        // A set keeps a batch of thousands linear.
+        let mut seen: std::collections::HashSet<RecordId> = self.subjects.iter().copied().collect();
         for id in ids {
-            if !self.subjects.contains(&id) {
+            if seen.insert(id) {
                 self.subjects.push(id);
             }
         }
@@ -198,15 +200,17 @@ impl AuditEvent {
         out
     }
 
-    /// Record and subject ids without duplicates (the store's lookup refs).
+    /// Record and subject ids without duplicates, each at its first occurrence (the
+    /// store's lookup refs). The order is part of what `verify` compares with the
+    /// stored refs, so it must not change; a set keeps a batch of thousands linear.
     pub fn refs(&self) -> Vec<RecordId> {
-        let mut out: Vec<RecordId> = Vec::with_capacity(self.records.len() + self.subjects.len());
-        for id in self.records.iter().chain(&self.subjects) {
-            if !out.contains(id) {
-                out.push(*id);
-            }
-        }
-        out
+        let mut seen = std::collections::HashSet::with_capacity(self.records.len());
+        self.records
+            .iter()
+            .chain(&self.subjects)
+            .filter(|id| seen.insert(**id))
+            .copied()
+            .collect()
     }
 }
 
@@ -238,6 +242,17 @@ mod tests {
         assert!(!bytes.starts_with(&AuditEvent::columns_prefix(e.time, "key_2", "record.read")));
         assert_eq!(e.subjects.len(), 1);
         assert_eq!(e.refs(), vec![id]);
+    }
+
+    #[test]
+    fn refs_keep_the_first_occurrence_order() {
+        let [a, b, c] = [(); 3].map(|_| RecordId::generate());
+        let e = AuditEvent::new(&Actor::system(), "record.read", 1)
+            .records([b, a, b])
+            .subjects([c, a])
+            .subjects([b, c]);
+        assert_eq!(e.subjects, vec![c, a, b]);
+        assert_eq!(e.refs(), vec![b, a, c]);
     }
 
     #[test]
