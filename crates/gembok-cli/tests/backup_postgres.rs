@@ -12,42 +12,8 @@ use std::sync::Arc;
 
 use gembok_store::copy::{summarise, Kind};
 use gembok_store::Store;
+use support::pg::FreshDb;
 use support::{json, ok};
-
-const ADMIN_URL: &str = "host=127.0.0.1 port=5432 user=postgres dbname=postgres";
-
-/// A fresh database, or `None` (skip) when no server is reachable outside CI.
-fn fresh_database(tag: &str) -> Option<String> {
-    let mut admin = match postgres::Client::connect(ADMIN_URL, postgres::NoTls) {
-        Ok(c) => c,
-        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("CI=true but PostgreSQL at 127.0.0.1:5432 is unreachable: {e}")
-        }
-        Err(_) => {
-            eprintln!("skipped: no PostgreSQL at 127.0.0.1:5432 (set CI=true to require it)");
-            return None;
-        }
-    };
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let name = format!("gembok_bk_{tag}_{nanos:x}{:x}", std::process::id());
-    admin
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .unwrap();
-    Some(name)
-}
-
-fn drop_database(name: &str) {
-    if let Ok(mut admin) = postgres::Client::connect(ADMIN_URL, postgres::NoTls) {
-        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-    }
-}
-
-fn url(db: &str) -> String {
-    format!("postgres://postgres@127.0.0.1:5432/{db}")
-}
 
 /// `gembok` on `dir`, with the vault in PostgreSQL at `pg` when given.
 fn run(dir: &Path, pg: Option<&str>, args: &[&str]) -> Output {
@@ -81,8 +47,8 @@ fn stored(store: &dyn Store) -> Vec<(u64, String)> {
         .collect()
 }
 
-fn pg_store(db: &str) -> Arc<dyn Store> {
-    Arc::new(gembok_store_postgres::PostgresStore::connect(&url(db)).unwrap())
+fn pg_store(db: &FreshDb) -> Arc<dyn Store> {
+    Arc::new(gembok_store_postgres::PostgresStore::connect(&db.url()).unwrap())
 }
 
 /// A vault initialised on PostgreSQL and a backup identity, under one folder.
@@ -114,14 +80,13 @@ fn setup(tmp: &Path, pg: &str) -> Setup {
 
 #[test]
 fn a_postgresql_vault_backs_up_and_restores_every_record() {
-    let Some(source_db) = fresh_database("src") else {
+    let Some(source_db) = FreshDb::create("bk_src") else {
         return;
     };
-    let Some(target_db) = fresh_database("dst") else {
-        drop_database(&source_db);
+    let Some(target_db) = FreshDb::create("bk_dst") else {
         return;
     };
-    let (src, dst) = (url(&source_db), url(&target_db));
+    let (src, dst) = (source_db.url(), target_db.url());
     let tmp = tempfile::tempdir().unwrap();
     let Setup {
         dir,
@@ -256,8 +221,6 @@ fn a_postgresql_vault_backs_up_and_restores_every_record() {
         ],
     );
     assert_eq!(again.status.code(), Some(3), "{}", support::stderr(&again));
-    drop_database(&source_db);
-    drop_database(&target_db);
 }
 
 /// `n` spelt with the letters a-j for its digits: names hold no digits.
@@ -293,10 +256,10 @@ fn backup_create(dir: &Path, pg: &str, backups: &Path, recipient: &str) -> serde
 #[test]
 fn a_busy_postgresql_vault_backs_up_as_one_moment() {
     use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-    let Some(db) = fresh_database("busy") else {
+    let Some(db) = FreshDb::create("bk_busy") else {
         return;
     };
-    let src = url(&db);
+    let src = db.url();
     let tmp = tempfile::tempdir().unwrap();
     let Setup {
         dir,
@@ -402,5 +365,4 @@ fn a_busy_postgresql_vault_backs_up_as_one_moment() {
     let sqlite = gembok_store_sqlite::SqliteStore::open(&restored.join("gembok.db")).unwrap();
     assert_eq!(sqlite.count("customers").unwrap(), counted);
     drop(sqlite);
-    drop_database(&db);
 }

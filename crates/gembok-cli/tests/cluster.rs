@@ -19,71 +19,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use support::pg::{required, FreshDb as Database};
 use support::{json, ok};
 
-const ADMIN_URL: &str = "host=127.0.0.1 port=5432 user=postgres dbname=postgres";
 const REDIS: &str = "127.0.0.1:6379";
 const PASSWORD: &str = "kopi-tubruk-senja-Jatinegara-42";
-
-fn required(what: &str) -> bool {
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("CI=true but {what} is unreachable");
-    }
-    eprintln!("skipped: {what} is unreachable (set CI=true to require it)");
-    false
-}
-
-/// A fresh database dropped at the end, or `None` (skip) without a server outside CI.
-struct Database(String);
-
-impl Database {
-    fn fresh() -> Option<Self> {
-        let Ok(mut admin) = postgres::Client::connect(ADMIN_URL, postgres::NoTls) else {
-            required("PostgreSQL at 127.0.0.1:5432");
-            return None;
-        };
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let name = format!("gembok_cluster_{nanos:x}{:x}", std::process::id());
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .unwrap();
-        Some(Database(name))
-    }
-
-    fn url(&self) -> String {
-        format!("postgres://postgres@127.0.0.1:5432/{}", self.0)
-    }
-
-    fn client(&self) -> postgres::Client {
-        let url = format!("host=127.0.0.1 port=5432 user=postgres dbname={}", self.0);
-        postgres::Client::connect(&url, postgres::NoTls).unwrap()
-    }
-
-    /// Terminate every connection to this database from a separate admin connection.
-    fn terminate_connections(&self) -> i64 {
-        let mut admin = postgres::Client::connect(ADMIN_URL, postgres::NoTls).unwrap();
-        let rows = admin
-            .query(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-                 WHERE datname = $1 AND pid <> pg_backend_pid()",
-                &[&self.0],
-            )
-            .unwrap();
-        rows.len() as i64
-    }
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        if let Ok(mut admin) = postgres::Client::connect(ADMIN_URL, postgres::NoTls) {
-            let _ =
-                admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.0));
-        }
-    }
-}
 
 fn redis_reachable() -> bool {
     TcpStream::connect_timeout(&REDIS.parse().unwrap(), Duration::from_secs(2)).is_ok()
@@ -285,7 +225,9 @@ fn count_actions(db: &Database, action: &str) -> i64 {
 
 #[test]
 fn two_nodes_share_writes_audit_sessions_throttles_and_key_rotation() {
-    let Some(db) = Database::fresh() else { return };
+    let Some(db) = Database::create("cluster") else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let (dir, key) = vault(tmp.path(), &db, "");
     let a = Node::start(&dir, &db.url());
@@ -419,7 +361,9 @@ fn two_nodes_share_writes_audit_sessions_throttles_and_key_rotation() {
 
 #[test]
 fn the_login_limit_per_address_is_shared_through_redis_and_fails_closed() {
-    let Some(db) = Database::fresh() else { return };
+    let Some(db) = Database::create("cluster") else {
+        return;
+    };
     if !redis_reachable() {
         return;
     }
@@ -460,7 +404,9 @@ fn the_login_limit_per_address_is_shared_through_redis_and_fails_closed() {
 
 #[test]
 fn killed_database_connections_lose_no_acknowledged_write() {
-    let Some(db) = Database::fresh() else { return };
+    let Some(db) = Database::create("cluster") else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let (dir, key) = vault(tmp.path(), &db, "");
     let a = Node::start(&dir, &db.url());

@@ -7,53 +7,14 @@ mod support;
 
 use std::process::Command;
 
+use support::pg::FreshDb;
 use support::{gembok, json, ok, put, stderr};
-
-const ADMIN_URL: &str = "host=127.0.0.1 port=5432 user=postgres dbname=postgres";
-
-/// A fresh database that is dropped with this value, or `None` (skip) outside CI.
-struct Db(String);
-
-impl Db {
-    fn create() -> Option<Self> {
-        let mut admin = match postgres::Client::connect(ADMIN_URL, postgres::NoTls) {
-            Ok(c) => c,
-            Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
-                panic!("CI=true but PostgreSQL at 127.0.0.1:5432 is unreachable: {e}")
-            }
-            Err(_) => {
-                eprintln!("skipped: no PostgreSQL at 127.0.0.1:5432 (set CI=true to require it)");
-                return None;
-            }
-        };
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let name = format!("gembok_migrate_{nanos:x}{:x}", std::process::id());
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .unwrap();
-        Some(Db(name))
-    }
-
-    fn url(&self) -> String {
-        format!("postgres://postgres@127.0.0.1:5432/{}", self.0)
-    }
-}
-
-impl Drop for Db {
-    fn drop(&mut self) {
-        if let Ok(mut admin) = postgres::Client::connect(ADMIN_URL, postgres::NoTls) {
-            let _ =
-                admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.0));
-        }
-    }
-}
 
 #[test]
 fn migrate_store_moves_a_sqlite_vault_into_postgresql() {
-    let Some(db) = Db::create() else { return };
+    let Some(db) = FreshDb::create("migrate") else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("vault");
     ok(gembok(&dir, &["init"]));

@@ -6,42 +6,8 @@ mod support;
 
 use std::process::Command;
 
+use support::pg::FreshDb;
 use support::{json, ok, stderr};
-
-const ADMIN_URL: &str = "host=127.0.0.1 port=5432 user=postgres dbname=postgres";
-
-/// A fresh database, or `None` (skip) when no server is reachable outside CI.
-fn fresh_database() -> Option<String> {
-    let mut admin = match postgres::Client::connect(ADMIN_URL, postgres::NoTls) {
-        Ok(c) => c,
-        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("CI=true but PostgreSQL at 127.0.0.1:5432 is unreachable: {e}")
-        }
-        Err(_) => {
-            eprintln!("skipped: no PostgreSQL at 127.0.0.1:5432 (set CI=true to require it)");
-            return None;
-        }
-    };
-    let name = format!("gembok_cli_{}", uuid_like());
-    admin
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .unwrap();
-    Some(name)
-}
-
-fn drop_database(name: &str) {
-    if let Ok(mut admin) = postgres::Client::connect(ADMIN_URL, postgres::NoTls) {
-        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-    }
-}
-
-fn uuid_like() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("{:x}{:x}", nanos, std::process::id())
-}
 
 fn gembok_pg(dir: &std::path::Path, url: &str, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_gembok"))
@@ -55,8 +21,10 @@ fn gembok_pg(dir: &std::path::Path, url: &str, args: &[&str]) -> std::process::O
 
 #[test]
 fn a_vault_on_postgresql_writes_reads_searches_and_verifies() {
-    let Some(db) = fresh_database() else { return };
-    let url = format!("postgres://postgres@127.0.0.1:5432/{db}");
+    let Some(db) = FreshDb::create("cli") else {
+        return;
+    };
+    let url = db.url();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("vault");
     ok(gembok_pg(&dir, &url, &["init"]));
@@ -98,5 +66,4 @@ fn a_vault_on_postgresql_writes_reads_searches_and_verifies() {
     );
     assert!(!bad.status.success());
     assert!(!stderr(&bad).contains("s3cretpw"), "{}", stderr(&bad));
-    drop_database(&db);
 }

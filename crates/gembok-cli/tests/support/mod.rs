@@ -2,6 +2,8 @@
 //! directory, read its JSON output, and open the vault's database directly.
 #![allow(dead_code)]
 
+pub mod pg;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
