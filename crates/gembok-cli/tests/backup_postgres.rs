@@ -26,6 +26,23 @@ fn run(dir: &Path, pg: Option<&str>, args: &[&str]) -> Output {
     c.output().expect("run gembok")
 }
 
+/// `gembok restore ARCHIVE --to TO` with the vault's identity and key file, into
+/// PostgreSQL at `pg` when given.
+fn restore(s: &Setup, pg: Option<&str>, archive: &Path, to: &Path) -> Output {
+    let key = s.dir.join("master.key");
+    let args = [
+        "restore",
+        archive.to_str().unwrap(),
+        "--to",
+        to.to_str().unwrap(),
+        "--identity",
+        s.identity.to_str().unwrap(),
+        "--key-file",
+        key.to_str().unwrap(),
+    ];
+    run(&s.dir, pg, &args)
+}
+
 /// Every customer, in clear, by id.
 fn customers(dir: &Path, pg: Option<&str>, ids: &[String]) -> Vec<serde_json::Value> {
     ids.iter()
@@ -88,12 +105,12 @@ fn a_postgresql_vault_backs_up_and_restores_every_record() {
     };
     let (src, dst) = (source_db.url(), target_db.url());
     let tmp = tempfile::tempdir().unwrap();
-    let Setup {
-        dir,
-        backups,
-        identity,
-        recipient,
-    } = setup(tmp.path(), &src);
+    let setup = setup(tmp.path(), &src);
+    let (dir, backups, recipient) = (
+        setup.dir.clone(),
+        setup.backups.clone(),
+        setup.recipient.clone(),
+    );
     let people = [
         ("Wayan Sudirta", "wayan@contoh.co.id", "081234567801"),
         ("Siti Rahayu", "siti.rahayu@contoh.co.id", "081234567802"),
@@ -144,25 +161,10 @@ fn a_postgresql_vault_backs_up_and_restores_every_record() {
     )
     .unwrap();
     assert_eq!(manifest["manifest"]["backend"], "postgres");
-    let key = dir.join("master.key");
-    let key = key.to_str().unwrap();
 
     // Into a SQLite data directory.
     let restored = tmp.path().join("restored");
-    ok(run(
-        &dir,
-        None,
-        &[
-            "restore",
-            archive.to_str().unwrap(),
-            "--to",
-            restored.to_str().unwrap(),
-            "--identity",
-            identity.to_str().unwrap(),
-            "--key-file",
-            key,
-        ],
-    ));
+    ok(restore(&setup, None, &archive, &restored));
     assert_eq!(customers(&restored, None, &ids), before);
     let sqlite = gembok_store_sqlite::SqliteStore::open(&restored.join("gembok.db")).unwrap();
     assert_eq!(stored(&sqlite), stored(pg_store(&source_db).as_ref()));
@@ -181,20 +183,7 @@ fn a_postgresql_vault_backs_up_and_restores_every_record() {
 
     // Into an empty PostgreSQL database.
     let restored_pg = tmp.path().join("restored-pg");
-    ok(run(
-        &dir,
-        Some(&dst),
-        &[
-            "restore",
-            archive.to_str().unwrap(),
-            "--to",
-            restored_pg.to_str().unwrap(),
-            "--identity",
-            identity.to_str().unwrap(),
-            "--key-file",
-            key,
-        ],
-    ));
+    ok(restore(&setup, Some(&dst), &archive, &restored_pg));
     assert!(
         !restored_pg.join("gembok.db").exists(),
         "the data lives in PostgreSQL"
@@ -206,20 +195,7 @@ fn a_postgresql_vault_backs_up_and_restores_every_record() {
     );
     ok(run(&restored_pg, Some(&dst), &["audit", "verify"]));
     // A second restore into the now full database is refused.
-    let again = run(
-        &dir,
-        Some(&dst),
-        &[
-            "restore",
-            archive.to_str().unwrap(),
-            "--to",
-            tmp.path().join("again").to_str().unwrap(),
-            "--identity",
-            identity.to_str().unwrap(),
-            "--key-file",
-            key,
-        ],
-    );
+    let again = restore(&setup, Some(&dst), &archive, &tmp.path().join("again"));
     assert_eq!(again.status.code(), Some(3), "{}", support::stderr(&again));
 }
 
@@ -261,12 +237,13 @@ fn a_busy_postgresql_vault_backs_up_as_one_moment() {
     };
     let src = db.url();
     let tmp = tempfile::tempdir().unwrap();
-    let Setup {
-        dir,
-        backups,
-        identity,
-        recipient,
-    } = setup(tmp.path(), &src);
+    let setup = setup(tmp.path(), &src);
+    let (dir, backups, identity, recipient) = (
+        setup.dir.clone(),
+        setup.backups.clone(),
+        setup.identity.clone(),
+        setup.recipient.clone(),
+    );
     // Enough customers that a copy takes a while.
     const BASE: u64 = 3_000;
     let csv = tmp.path().join("customers.csv");
@@ -346,21 +323,7 @@ fn a_busy_postgresql_vault_backs_up_as_one_moment() {
         ],
     ));
     let restored = tmp.path().join("restored");
-    let key = dir.join("master.key");
-    ok(run(
-        &dir,
-        None,
-        &[
-            "restore",
-            archive.to_str().unwrap(),
-            "--to",
-            restored.to_str().unwrap(),
-            "--identity",
-            identity,
-            "--key-file",
-            key.to_str().unwrap(),
-        ],
-    ));
+    ok(restore(&setup, None, &archive, &restored));
     ok(run(&restored, None, &["audit", "verify"]));
     let sqlite = gembok_store_sqlite::SqliteStore::open(&restored.join("gembok.db")).unwrap();
     assert_eq!(sqlite.count("customers").unwrap(), counted);
