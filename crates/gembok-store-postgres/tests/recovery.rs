@@ -211,3 +211,26 @@ fn a_connection_lost_during_commit_is_not_retried() {
         .unwrap();
     assert_eq!(store.setting("calm").unwrap(), Some(vec![2]));
 }
+
+/// A snapshot whose connection is killed cannot go on from another snapshot: its reads
+/// fail with `Unavailable` instead of answering from a later moment, and the store
+/// itself carries on with new connections.
+#[test]
+fn a_killed_snapshot_fails_and_the_store_carries_on() {
+    let db = fresh_db!();
+    let store = db.store();
+    store.apply(&[Mutation::Insert(customer())]).unwrap();
+    let snap = store.snapshot().unwrap();
+    assert_eq!(snap.count("customers").unwrap(), 1);
+    store.apply(&[Mutation::Insert(customer())]).unwrap();
+    assert!(db.terminate_store_sessions() > 0);
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    match snap.count("customers") {
+        Err(StoreError::Unavailable(_)) => {}
+        other => panic!("a killed snapshot answered {other:?}"),
+    }
+    drop(snap);
+    assert_eq!(store.count("customers").unwrap(), 2);
+    let again = store.snapshot().unwrap();
+    assert_eq!(again.count("customers").unwrap(), 2);
+}
