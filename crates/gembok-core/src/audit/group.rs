@@ -152,12 +152,19 @@ impl GroupCommit {
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| log.commit_batch(events)))
                     .map(|r| r.is_ok())
                     .unwrap_or(false);
-            for w in &waiters {
-                w.done(ok);
-                if !ok && matches!(w, Waiter::Ticket(_)) {
-                    // A synchronous submitter tells the observers itself.
+            // Observers hear of a lost deferred event before its reader is answered, so
+            // the alert never trails the 503. A synchronous submitter tells them itself.
+            if !ok {
+                let lost = waiters
+                    .iter()
+                    .filter(|w| matches!(w, Waiter::Ticket(_)))
+                    .count();
+                for _ in 0..lost {
                     log.deferred_failed();
                 }
+            }
+            for w in &waiters {
+                w.done(ok);
             }
         }
         let mut q = self.lock();
