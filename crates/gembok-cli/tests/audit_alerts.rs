@@ -11,31 +11,8 @@ use serde_json::Value;
 
 mod support;
 
+use support::webhook::serve_one;
 use support::{db, gembok, json, ok, put, stderr, vault};
-
-/// One HTTP request read from a loopback listener, answered 200.
-fn serve_one(listener: TcpListener) -> String {
-    let (stream, _) = listener.accept().unwrap();
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut length = 0;
-    loop {
-        let mut line = String::new();
-        reader.read_line(&mut line).unwrap();
-        if line == "\r\n" || line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-            length = v.trim().parse().unwrap();
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).unwrap();
-    let mut stream = stream;
-    stream
-        .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
-        .unwrap();
-    String::from_utf8(body).unwrap()
-}
 
 /// A vault whose `[notify]` sends to a receiver on loopback; returns its listener.
 fn webhook_vault(dir: &std::path::Path) -> TcpListener {

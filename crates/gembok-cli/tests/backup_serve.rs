@@ -3,7 +3,6 @@
 //! just after start and sends the `backup_failed` alert for the second to the
 //! `[notify]` webhook; `gembok backup status` and `prune` then see the backup.
 
-use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -12,31 +11,8 @@ use serde_json::Value;
 
 mod support;
 
+use support::webhook::serve_one;
 use support::{gembok, json, ok, vault};
-
-/// One HTTP request read from a loopback listener, answered 200; returns its body.
-fn serve_one(listener: TcpListener) -> String {
-    let (stream, _) = listener.accept().unwrap();
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut length = 0;
-    loop {
-        let mut line = String::new();
-        reader.read_line(&mut line).unwrap();
-        if line == "\r\n" || line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-            length = v.trim().parse().unwrap();
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).unwrap();
-    let mut stream = stream;
-    stream
-        .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
-        .unwrap();
-    String::from_utf8(body).unwrap()
-}
 
 #[test]
 fn serve_backs_up_on_start_and_alerts_on_a_failing_destination() {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod pg;
+pub mod webhook;
 
 use std::path::Path;
 use std::process::{Command, Output};
