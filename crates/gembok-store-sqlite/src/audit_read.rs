@@ -9,14 +9,16 @@
 //! pick them as the index instead. One statement per driver keeps the set of
 //! statements small and fixed.
 
+use crate::audit_refs;
 use crate::audit_write::clamped_seq;
+use crate::connection::one_snapshot;
 use crate::errors::{limit, map, record_id};
 use gembok_store::{AuditCheckpoint, AuditQuery, AuditRow, StoreError};
 use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// `seq, time, principal, action, refs, body, hash` of a row, checked.
-fn event(row: &Row<'_>) -> Result<AuditRow, StoreError> {
+pub(crate) fn event(row: &Row<'_>) -> Result<AuditRow, StoreError> {
     let seq: i64 = row.get(0).map_err(map)?;
     let refs = match row.get_ref(4).map_err(map)? {
         ValueRef::Blob(b) => decode_refs(b)?,
@@ -134,10 +136,24 @@ pub(crate) fn query(
     before: Option<u64>,
     max: usize,
 ) -> Result<Vec<AuditRow>, StoreError> {
+    let mut before = before.map_or(i64::MAX, clamped_seq);
+    // By record: the unmerged events above the mark, then the index below it, both
+    // in one read transaction so that a merge between them cannot hide an event.
+    let mut found = Vec::new();
+    let mut _snapshot = None;
+    if let Some(id) = q.record {
+        _snapshot = one_snapshot(conn)?;
+        let merged = audit_refs::through(conn)?;
+        found = audit_refs::unmerged_matches(conn, q, id, merged, before, max)?;
+        before = before.min(merged.saturating_add(1));
+    }
+    let max = max - found.len();
+    if max == 0 {
+        return Ok(found);
+    }
     let mut stmt = conn.prepare_cached(query_sql(q)).map_err(map)?;
     let record = q.record.map(|id| id.as_bytes().to_vec());
-    let before = before.map_or(i64::MAX, clamped_seq);
-    collect(
+    found.extend(collect(
         &mut stmt,
         params![
             record,
@@ -149,7 +165,8 @@ pub(crate) fn query(
             limit(max),
         ],
         max,
-    )
+    )?);
+    Ok(found)
 }
 
 pub(crate) fn checkpoints(
@@ -238,6 +255,10 @@ mod tests {
             (
                 NEWEST,
                 "SEARCH audit_events USING INTEGER PRIMARY KEY (rowid<?)",
+            ),
+            (
+                audit_refs::UNMERGED_BY_RECORD,
+                "SEARCH audit_events USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)",
             ),
         ];
         for (sql, want) in cases {

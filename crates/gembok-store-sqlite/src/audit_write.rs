@@ -6,6 +6,7 @@
 //! `seq` above `i64::MAX` is refused rather than wrapped, and cursors above it are
 //! clamped (no stored `seq` can be larger).
 
+use crate::audit_refs;
 use crate::errors::{map, map_conflict};
 use gembok_store::{AuditCheckpoint, AuditRow, StoreError};
 use rusqlite::{params, Connection};
@@ -30,7 +31,35 @@ fn encode_refs(row: &AuditRow) -> Vec<u8> {
     out
 }
 
-pub(crate) fn append(conn: &Connection, row: &AuditRow) -> Result<(), StoreError> {
+/// One transaction's appends: the merge mark is read once, and the unmerged events
+/// are merged at the end when enough have gathered (see [`crate::audit_refs`]).
+#[derive(Default)]
+pub(crate) struct Appends {
+    merged: Option<i64>,
+    head: Option<i64>,
+}
+
+impl Appends {
+    pub(crate) fn append(&mut self, conn: &Connection, row: &AuditRow) -> Result<(), StoreError> {
+        let merged = match self.merged {
+            Some(merged) => merged,
+            None => *self.merged.insert(audit_refs::through(conn)?),
+        };
+        let seq = append(conn, row, merged)?;
+        self.head = Some(self.head.map_or(seq, |head| head.max(seq)));
+        Ok(())
+    }
+
+    /// Run before the transaction commits.
+    pub(crate) fn finish(self, conn: &Connection) -> Result<(), StoreError> {
+        match (self.merged, self.head) {
+            (Some(merged), Some(head)) => audit_refs::merge_if_due(conn, merged, head),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn append(conn: &Connection, row: &AuditRow, merged: i64) -> Result<i64, StoreError> {
     let seq = stored_seq(row.seq)?;
     conn.prepare_cached(
         "INSERT INTO audit_events (seq, time, principal, action, refs, body, hash)
@@ -48,20 +77,11 @@ pub(crate) fn append(conn: &Connection, row: &AuditRow) -> Result<(), StoreError
         ])
     })
     .map_err(map_conflict("an audit event with this seq exists"))?;
-    if row.refs.is_empty() {
-        return Ok(());
+    // Above the mark the next merge picks the refs up from the event's own row.
+    if seq <= merged {
+        audit_refs::index_now(conn, seq, &row.refs)?;
     }
-    // A repeated ref is one lookup entry, not an error.
-    let mut stmt = conn
-        .prepare_cached(
-            "INSERT INTO audit_refs (record, seq) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-        )
-        .map_err(map)?;
-    for id in &row.refs {
-        stmt.execute(params![&id.as_bytes()[..], seq])
-            .map_err(map)?;
-    }
-    Ok(())
+    Ok(seq)
 }
 
 pub(crate) fn put_checkpoint(conn: &Connection, c: &AuditCheckpoint) -> Result<(), StoreError> {

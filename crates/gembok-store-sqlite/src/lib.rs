@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 
 mod audit_read;
+mod audit_refs;
 mod audit_write;
 mod blind;
 mod connection;

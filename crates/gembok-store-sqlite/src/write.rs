@@ -24,10 +24,12 @@ pub(crate) fn apply_all(
     mutations: &[Mutation],
 ) -> Result<Vec<(String, String, i64)>, StoreError> {
     let mut index = IndexWriter::new(field_ids);
+    let mut appends = audit_write::Appends::default();
     for mutation in mutations {
-        apply_one(conn, &mut index, mutation)?;
+        apply_one(conn, &mut index, &mut appends, mutation)?;
     }
     index.flush(conn)?;
+    appends.finish(conn)?;
     Ok(index.into_learned())
 }
 
@@ -35,6 +37,7 @@ pub(crate) fn apply_all(
 fn apply_one<'m>(
     conn: &Connection,
     index: &mut IndexWriter<'_, 'm>,
+    appends: &mut audit_write::Appends,
     mutation: &'m Mutation,
 ) -> Result<(), StoreError> {
     match mutation {
@@ -94,7 +97,7 @@ fn apply_one<'m>(
             expected,
         } => docs::put_if(conn, kind, id, body, expected.as_deref()),
         Mutation::DeleteDoc { kind, id } => docs::delete(conn, kind, id),
-        Mutation::AppendAudit(row) => audit_write::append(conn, row),
+        Mutation::AppendAudit(row) => appends.append(conn, row),
         Mutation::PutAuditCheckpoint(checkpoint) => audit_write::put_checkpoint(conn, checkpoint),
         Mutation::PruneAudit { through } => audit_write::prune(conn, *through),
     }

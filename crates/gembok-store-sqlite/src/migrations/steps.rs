@@ -142,6 +142,17 @@ pub(super) const STEPS: &[Step] = &[
     CREATE INDEX records_by_updated_at ON records (collection, updated_at);",
         then: None,
     },
+    // 6: `audit_refs` is filled in batches (see `crate::audit_refs`). The one row
+    // here is the last `seq` whose refs are in it; every event stored so far is.
+    Step {
+        sql: "CREATE TABLE audit_refs_through (
+        one INTEGER PRIMARY KEY CHECK (one = 1),
+        seq INTEGER NOT NULL
+    );
+    INSERT INTO audit_refs_through (one, seq)
+        SELECT 1, coalesce(max(seq), 0) FROM audit_events;",
+        then: None,
+    },
 ];
 
 /// Step 2: write every record's key list from the entries moved into `blind_index`.

@@ -17,7 +17,7 @@ fn fresh_database_reaches_latest_and_is_stamped() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(tables, 11);
+    assert_eq!(tables, 12);
 }
 
 #[test]
@@ -260,4 +260,55 @@ fn step_four_database_gains_the_lifecycle_indexes() {
         )
         .unwrap();
     assert_eq!(indexes, 2);
+}
+
+/// A database left by step 5 has every event's refs in `audit_refs` already: the
+/// merge mark starts at its head, so its history is found and nothing is merged twice.
+#[test]
+fn step_five_database_marks_its_events_merged() {
+    use crate::SqliteStore;
+    use gembok_store::{AuditQuery, Store};
+    use gembok_types::RecordId;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let a = RecordId::generate();
+    {
+        let conn = Connection::open(&path).unwrap();
+        for step in &STEPS[..5] {
+            conn.execute_batch(step.sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 5).unwrap();
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        for seq in [1_i64, 2, 3] {
+            conn.execute(
+                "INSERT INTO audit_events VALUES (?1, 7, 'p', 'record.read', ?2, x'01', ?3)",
+                rusqlite::params![seq, &a.as_bytes()[..], vec![0_u8; 32]],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO audit_refs VALUES (?1, ?2)",
+                rusqlite::params![&a.as_bytes()[..], seq],
+            )
+            .unwrap();
+        }
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    let q = AuditQuery {
+        record: Some(a),
+        ..AuditQuery::default()
+    };
+    let seqs: Vec<u64> = store
+        .audit_query(&q, None, 10)
+        .unwrap()
+        .iter()
+        .map(|r| r.seq)
+        .collect();
+    assert_eq!(seqs, [3, 2, 1]);
+    let conn = Connection::open(&path).unwrap();
+    let mark: i64 = conn
+        .query_row("SELECT seq FROM audit_refs_through", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mark, 3);
 }
