@@ -50,6 +50,13 @@ pub(crate) fn load_head(store: &dyn Store) -> Result<Head, CoreError> {
     })
 }
 
+/// Why a commit failed: the caller's own change was refused (the log is fine), or
+/// the transaction that also held the events could not be written.
+enum Failure {
+    Caller(CoreError),
+    Log(CoreError),
+}
+
 pub(crate) fn to_hash(bytes: &[u8]) -> Result<[u8; 32], CoreError> {
     bytes
         .try_into()
@@ -66,19 +73,53 @@ impl AuditLog {
                 (e, body)
             })
             .collect();
-        self.commit_encoded(muts, encoded)
+        self.writes.commit(self, muts, encoded)
     }
 
     /// [`AuditLog::commit`] of events already encoded (by their submitters, so that
     /// the group-commit leader only links and writes).
     pub(crate) fn commit_encoded(
         &self,
-        mut muts: Vec<Mutation>,
+        muts: Vec<Mutation>,
         encoded: Vec<(AuditEvent, Vec<u8>)>,
     ) -> Result<(), CoreError> {
+        match self.apply_linked(muts, encoded) {
+            Ok(()) => Ok(()),
+            Err(Failure::Caller(e)) => Err(e),
+            Err(Failure::Log(e)) => {
+                // The change and its event were refused together: the log could
+                // not be written, which the monitor must hear about.
+                for o in self.observers() {
+                    o.audit_failed();
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// [`AuditLog::commit_encoded`] without telling the observers of a failure: the
+    /// write group tries callers' work together first, and tells only of the outcome
+    /// of each caller's own.
+    pub(crate) fn try_commit(
+        &self,
+        muts: Vec<Mutation>,
+        encoded: Vec<(AuditEvent, Vec<u8>)>,
+    ) -> Result<(), CoreError> {
+        self.apply_linked(muts, encoded).map_err(|f| match f {
+            Failure::Caller(e) | Failure::Log(e) => e,
+        })
+    }
+
+    fn apply_linked(
+        &self,
+        mut muts: Vec<Mutation>,
+        encoded: Vec<(AuditEvent, Vec<u8>)>,
+    ) -> Result<(), Failure> {
         if !self.enabled || encoded.is_empty() {
             if !muts.is_empty() {
-                self.store.apply(&muts)?;
+                self.store
+                    .apply(&muts)
+                    .map_err(|e| Failure::Caller(e.into()))?;
             }
             return Ok(());
         }
@@ -130,10 +171,10 @@ impl AuditLog {
                     return Ok(());
                 }
                 Err(StoreError::Conflict(what)) if attempt < MAX_ATTEMPTS => {
-                    let stored = load_head(self.store.as_ref())?;
+                    let stored = load_head(self.store.as_ref()).map_err(Failure::Log)?;
                     if stored.seq == head.seq {
                         // Not a race for the chain: the caller's own mutations conflict.
-                        return Err(StoreError::Conflict(what).into());
+                        return Err(Failure::Caller(StoreError::Conflict(what).into()));
                     }
                     *head = stored;
                     if attempt > 2 {
@@ -145,16 +186,10 @@ impl AuditLog {
                 }
                 // The caller's own compare-and-set lost a race: nothing was written,
                 // the log is fine, and the caller re-reads and repeats.
-                Err(StoreError::Changed) => return Err(StoreError::Changed.into()),
-                Err(e) => {
-                    drop(head);
-                    // The change and its event were refused together: the log could
-                    // not be written, which the monitor must hear about.
-                    for o in self.observers() {
-                        o.audit_failed();
-                    }
-                    return Err(e.into());
+                Err(StoreError::Changed) => {
+                    return Err(Failure::Caller(StoreError::Changed.into()))
                 }
+                Err(e) => return Err(Failure::Log(e.into())),
             }
         }
     }

@@ -24,6 +24,7 @@ mod retention;
 mod sink;
 mod ticket;
 mod verify;
+mod write_group;
 
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -102,6 +103,7 @@ pub struct AuditLog {
     config: AuditConfig,
     head: Mutex<Head>,
     group: Arc<group::GroupCommit>,
+    writes: write_group::WriteGroup,
     observers: RwLock<Vec<Arc<dyn AuditObserver>>>,
     /// Sinks added after opening (a webhook needs the notifier, which comes later).
     sinks: RwLock<Vec<Arc<dyn CheckpointSink>>>,
@@ -124,6 +126,7 @@ impl AuditLog {
             config,
             head: Mutex::new(head),
             group: Arc::default(),
+            writes: write_group::WriteGroup::default(),
             observers: RwLock::new(Vec::new()),
             sinks: RwLock::new(Vec::new()),
             enabled: true,
