@@ -60,22 +60,16 @@ pub(crate) fn merge_if_due(conn: &Connection, merged: i64, head: i64) -> Result<
     }
     let mut pairs: Vec<(Vec<u8>, i64)> = Vec::new();
     let mut last = merged;
-    {
-        let mut stmt = conn
-            .prepare_cached("SELECT seq, refs FROM audit_events WHERE seq > ?1 ORDER BY seq")
-            .map_err(map)?;
-        let mut rows = stmt.query([merged]).map_err(map)?;
-        while let Some(row) = rows.next().map_err(map)? {
-            let seq: i64 = row.get(0).map_err(map)?;
-            let refs = row
-                .get_ref(1)
-                .map_err(map)?
-                .as_blob()
-                .map_err(|_| StoreError::Integrity("stored audit refs are not a blob"))?;
+    each_event_refs(
+        conn,
+        "SELECT seq, refs FROM audit_events WHERE seq > ?1 ORDER BY seq",
+        merged,
+        |seq, refs| {
             pairs.extend(refs.chunks_exact(16).map(|id| (id.to_vec(), seq)));
             last = seq;
-        }
-    }
+            Ok(())
+        },
+    )?;
     // Key order: consecutive inserts land on the same leaf page.
     pairs.sort_unstable();
     let mut insert = conn
@@ -89,6 +83,28 @@ pub(crate) fn merge_if_due(conn: &Connection, merged: i64, head: i64) -> Result<
     conn.prepare_cached("UPDATE audit_refs_through SET seq = ?1 WHERE one = 1")
         .and_then(|mut s| s.execute([last]))
         .map_err(map)?;
+    Ok(())
+}
+
+/// Run `sql`, which selects `seq, refs` of events bounded by `?1`, and hand each
+/// event's `seq` and refs blob (16-byte ids) to `each`.
+pub(crate) fn each_event_refs(
+    conn: &Connection,
+    sql: &str,
+    bound: i64,
+    mut each: impl FnMut(i64, &[u8]) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached(sql).map_err(map)?;
+    let mut rows = stmt.query([bound]).map_err(map)?;
+    while let Some(row) = rows.next().map_err(map)? {
+        let seq: i64 = row.get(0).map_err(map)?;
+        let refs = row
+            .get_ref(1)
+            .map_err(map)?
+            .as_blob()
+            .map_err(|_| StoreError::Integrity("stored audit refs are not a blob"))?;
+        each(seq, refs)?;
+    }
     Ok(())
 }
 

@@ -102,25 +102,20 @@ pub(crate) fn put_checkpoint(conn: &Connection, c: &AuditCheckpoint) -> Result<(
 /// so pruning needs no index of refs by `seq`.
 pub(crate) fn prune(conn: &Connection, through: u64) -> Result<(), StoreError> {
     let through = clamped_seq(through);
-    let mut pruned = conn
-        .prepare_cached("SELECT seq, refs FROM audit_events WHERE seq <= ?1")
-        .map_err(map)?;
     let mut unref = conn
         .prepare_cached("DELETE FROM audit_refs WHERE record = ?1 AND seq = ?2")
         .map_err(map)?;
-    let mut rows = pruned.query([through]).map_err(map)?;
-    while let Some(row) = rows.next().map_err(map)? {
-        let seq: i64 = row.get(0).map_err(map)?;
-        let refs = row
-            .get_ref(1)
-            .map_err(map)?
-            .as_blob()
-            .map_err(|_| StoreError::Integrity("stored audit refs are not a blob"))?;
-        for id in refs.chunks(16) {
-            unref.execute(params![id, seq]).map_err(map)?;
-        }
-    }
-    drop(rows);
+    audit_refs::each_event_refs(
+        conn,
+        "SELECT seq, refs FROM audit_events WHERE seq <= ?1",
+        through,
+        |seq, refs| {
+            for id in refs.chunks(16) {
+                unref.execute(params![id, seq]).map_err(map)?;
+            }
+            Ok(())
+        },
+    )?;
     for sql in [
         "DELETE FROM audit_events WHERE seq <= ?1",
         "DELETE FROM audit_checkpoints WHERE seq <= ?1",

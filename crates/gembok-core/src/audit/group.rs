@@ -26,32 +26,41 @@ const MAX_BATCHES_PER_LEADER: usize = 16;
 pub(crate) type Encoded = (AuditEvent, Vec<u8>);
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum SlotState {
-    Waiting,
+pub(super) enum SlotState {
     /// This submitter is to commit the next batch.
     Lead,
     Done(bool),
 }
 
-pub(super) struct Slot {
-    state: Mutex<SlotState>,
+/// Where one blocked thread is told what to do next: lead, or its outcome. Both
+/// group commits (of reads here, of writes in `write_group`) park threads on these.
+pub(super) struct Slot<T> {
+    state: Mutex<Option<T>>,
     wake: Condvar,
 }
 
-impl Slot {
-    fn set(&self, s: SlotState) {
-        *self.state.lock().unwrap_or_else(|p| p.into_inner()) = s;
+impl<T> Slot<T> {
+    pub(super) fn new() -> Arc<Self> {
+        Arc::new(Slot {
+            state: Mutex::new(None),
+            wake: Condvar::new(),
+        })
+    }
+
+    pub(super) fn set(&self, s: T) {
+        *self.state.lock().unwrap_or_else(|p| p.into_inner()) = Some(s);
         self.wake.notify_one();
     }
 
-    fn wait(&self) -> SlotState {
+    /// Block until told, and take what was told.
+    pub(super) fn wait(&self) -> T {
         let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        while *st == SlotState::Waiting {
+        loop {
+            if let Some(out) = st.take() {
+                return out;
+            }
             st = self.wake.wait(st).unwrap_or_else(|p| p.into_inner());
         }
-        let out = *st;
-        *st = SlotState::Waiting;
-        out
     }
 }
 
@@ -66,7 +75,7 @@ pub(crate) trait BatchSink {
 /// Who is told the outcome of a queued event.
 pub(super) enum Waiter {
     /// A thread blocked in [`GroupCommit::submit`].
-    Thread(Arc<Slot>),
+    Thread(Arc<Slot<SlotState>>),
     /// A deferred read, holding its result until this is completed.
     Ticket(Arc<Ticket>),
 }
@@ -108,10 +117,7 @@ impl GroupCommit {
     /// Queue `event` and wait until a batch holding it was committed by `log`.
     /// Returns `Err(())` when that commit failed.
     pub fn submit(&self, log: &impl BatchSink, event: Encoded) -> Result<(), ()> {
-        let slot = Arc::new(Slot {
-            state: Mutex::new(SlotState::Waiting),
-            wake: Condvar::new(),
-        });
+        let slot = Slot::new();
         let lead_now = {
             let mut q = self.lock();
             q.items.push((event, Waiter::Thread(Arc::clone(&slot))));
@@ -130,7 +136,6 @@ impl GroupCommit {
                     self.lead(log, Some(MAX_BATCHES_PER_LEADER));
                     state = slot.wait();
                 }
-                SlotState::Waiting => state = slot.wait(),
             }
         }
     }

@@ -15,11 +15,11 @@
 //! unaudited build groups its writes too and the comparison stays like for like.
 
 use std::cell::Cell;
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
 
 use gembok_store::Mutation;
 
-use super::group::Encoded;
+use super::group::{Encoded, Slot};
 use super::AuditLog;
 use crate::CoreError;
 
@@ -38,35 +38,14 @@ thread_local! {
 }
 
 enum State {
-    Waiting,
     Lead,
     Done(Result<(), CoreError>),
-}
-
-struct Slot {
-    state: Mutex<State>,
-    wake: Condvar,
-}
-
-impl Slot {
-    fn set(&self, s: State) {
-        *self.state.lock().unwrap_or_else(|p| p.into_inner()) = s;
-        self.wake.notify_one();
-    }
-
-    fn wait(&self) -> State {
-        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        while matches!(*st, State::Waiting) {
-            st = self.wake.wait(st).unwrap_or_else(|p| p.into_inner());
-        }
-        std::mem::replace(&mut *st, State::Waiting)
-    }
 }
 
 struct Item {
     muts: Vec<Mutation>,
     events: Vec<Encoded>,
-    slot: Arc<Slot>,
+    slot: Arc<Slot<State>>,
 }
 
 #[derive(Default)]
@@ -96,10 +75,7 @@ impl WriteGroup {
         if LEADING.get() || muts.len() + events.len() > ALONE_ABOVE {
             return log.commit_encoded(muts, events);
         }
-        let slot = Arc::new(Slot {
-            state: Mutex::new(State::Waiting),
-            wake: Condvar::new(),
-        });
+        let slot = Slot::new();
         let lead_now = {
             let mut q = self.lock();
             q.items.push(Item {
@@ -119,7 +95,6 @@ impl WriteGroup {
                     LEADING.set(false);
                     state = slot.wait();
                 }
-                State::Waiting => state = slot.wait(),
             }
         }
     }
