@@ -11,6 +11,7 @@
 mod alerts;
 mod config;
 mod rules;
+mod windows;
 
 use std::sync::{Arc, Mutex};
 

@@ -5,50 +5,11 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use gembok_types::RecordId;
-
+use super::windows::{push_and_count, Reads};
 use super::{Alert, MonitorConfig};
 use crate::audit::{AuditEvent, Outcome};
 
 const MINUTE_MS: i64 = 60_000;
-
-/// Distinct records one principal read recently.
-#[derive(Default)]
-struct Reads {
-    order: VecDeque<(i64, RecordId)>,
-    counts: HashMap<RecordId, u32>,
-}
-
-impl Reads {
-    fn add(&mut self, time: i64, ids: &[RecordId], window_ms: i64) -> usize {
-        for id in ids {
-            self.order.push_back((time, *id));
-            *self.counts.entry(*id).or_default() += 1;
-        }
-        while let Some((t, id)) = self.order.front().copied() {
-            if t > time - window_ms {
-                break;
-            }
-            self.order.pop_front();
-            if let Some(c) = self.counts.get_mut(&id) {
-                *c -= 1;
-                if *c == 0 {
-                    self.counts.remove(&id);
-                }
-            }
-        }
-        self.counts.len()
-    }
-}
-
-/// Times of recent events, for bursts.
-fn push_and_count(q: &mut VecDeque<i64>, time: i64, window_ms: i64) -> usize {
-    q.push_back(time);
-    while q.front().is_some_and(|t| *t <= time - window_ms) {
-        q.pop_front();
-    }
-    q.len()
-}
 
 #[derive(Default)]
 pub(crate) struct Windows {
@@ -110,11 +71,12 @@ impl Windows {
             )
         {
             let window = i64::from(cfg.bulk_read.minutes) * MINUTE_MS;
-            let n = self
-                .reads
-                .entry(who.to_owned())
-                .or_default()
-                .add(e.time, &e.records, window);
+            let n = self.reads.entry(who.to_owned()).or_default().add(
+                e.time,
+                &e.records,
+                window,
+                cfg.bulk_read.records.saturating_add(1),
+            );
             if n > cfg.bulk_read.records {
                 let m = cfg.bulk_read.minutes;
                 fire(
@@ -150,6 +112,7 @@ impl Windows {
                 self.denials.entry(who.to_owned()).or_default(),
                 e.time,
                 window,
+                cfg.denials.count.saturating_add(1),
             );
             if n > cfg.denials.count {
                 let m = cfg.denials.minutes;
@@ -164,7 +127,12 @@ impl Windows {
         if cfg.failed_logins.enabled && matches!(e.action.as_str(), "auth.failed" | "login.failed")
         {
             let window = i64::from(cfg.failed_logins.minutes) * MINUTE_MS;
-            let n = push_and_count(&mut self.failed_logins, e.time, window);
+            let n = push_and_count(
+                &mut self.failed_logins,
+                e.time,
+                window,
+                cfg.failed_logins.count.saturating_add(1),
+            );
             if n > cfg.failed_logins.count && self.may_fire(cfg, "failed_logins", "*", e.time) {
                 let m = cfg.failed_logins.minutes;
                 global.push(Alert::new(
