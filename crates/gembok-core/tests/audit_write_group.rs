@@ -54,8 +54,9 @@ fn put(id: String) -> Mutation {
     }
 }
 
-/// Every thread writes; `refused(thread, n)` picks the writes that are a
-/// compare-and-set expecting a body the document never had.
+/// Every thread writes; `refused(thread, n)` picks the writes the store refuses: a
+/// rewrap of a key that does not exist (grouped with the others), or on odd threads a
+/// compare-and-set expecting a body the document never had (committed alone).
 fn run(log: &Arc<AuditLog>, refused: fn(usize, usize) -> bool) -> Vec<bool> {
     let threads: Vec<_> = (0..THREADS)
         .map(|t| {
@@ -64,23 +65,30 @@ fn run(log: &Arc<AuditLog>, refused: fn(usize, usize) -> bool) -> Vec<bool> {
                 (0..WRITES)
                     .map(|n| {
                         let bad = refused(t, n);
-                        let m = if bad {
-                            Mutation::PutDocIf {
+                        let cas = t % 2 == 1;
+                        let m = match (bad, cas) {
+                            (false, _) => put(format!("{t}-{n}")),
+                            (true, false) => Mutation::RewrapKey {
+                                purpose: "no-such-key".into(),
+                                version: 1,
+                                wrapped: vec![0; 40],
+                            },
+                            (true, true) => Mutation::PutDocIf {
                                 kind: "t".into(),
                                 id: "shared".into(),
                                 body: b"{}".to_vec(),
                                 expected: Some(b"never".to_vec()),
-                            }
-                        } else {
-                            put(format!("{t}-{n}"))
+                            },
                         };
                         let event = AuditEvent::new(&Actor::system(), "doc.put", 1);
                         let outcome = log.commit(vec![m], vec![event]);
                         if bad {
-                            assert!(
-                                matches!(outcome, Err(CoreError::Store(StoreError::Changed))),
-                                "a refused write reports its own refusal: {outcome:?}"
-                            );
+                            let own = if cas {
+                                matches!(outcome, Err(CoreError::Store(StoreError::Changed)))
+                            } else {
+                                matches!(outcome, Err(CoreError::NotFound))
+                            };
+                            assert!(own, "a refused write reports its own refusal: {outcome:?}");
                         } else {
                             outcome.unwrap();
                         }

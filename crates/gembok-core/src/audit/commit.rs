@@ -184,10 +184,11 @@ impl AuditLog {
                         ));
                     }
                 }
-                // The caller's own compare-and-set lost a race: nothing was written,
-                // the log is fine, and the caller re-reads and repeats.
-                Err(StoreError::Changed) => {
-                    return Err(Failure::Caller(StoreError::Changed.into()))
+                // The caller's own compare-and-set lost a race, or its change names
+                // something gone: nothing was written, the log is fine, and it is
+                // the caller's to handle.
+                Err(e @ (StoreError::Changed | StoreError::NotFound)) => {
+                    return Err(Failure::Caller(e.into()))
                 }
                 Err(e) => return Err(Failure::Log(e.into())),
             }

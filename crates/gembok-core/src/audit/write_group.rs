@@ -8,8 +8,9 @@
 //! one transaction, and reports to each caller. If that transaction fails, nothing of
 //! it was written, and the leader applies each caller's work again on its own, so
 //! every caller gets exactly the outcome its own transaction would have had (a
-//! compare-and-set that lost, a record that is gone). Grouping changes when a write
-//! is committed, never what it does.
+//! compare-and-set that lost, a key that is gone). Grouping changes when a write is
+//! committed, never what it does. Work that often fails (a compare-and-set) or is
+//! large commits alone.
 //!
 //! This sits in front of the audit log whether or not it audits, so the bench-only
 //! unaudited build groups its writes too and the comparison stays like for like.
@@ -72,7 +73,7 @@ impl WriteGroup {
         muts: Vec<Mutation>,
         events: Vec<Encoded>,
     ) -> Result<(), CoreError> {
-        if LEADING.get() || muts.len() + events.len() > ALONE_ABOVE {
+        if LEADING.get() || muts.len() + events.len() > ALONE_ABOVE || races(&muts) {
             return log.commit_encoded(muts, events);
         }
         let slot = Slot::new();
@@ -117,6 +118,13 @@ impl WriteGroup {
             None => q.leader = false,
         }
     }
+}
+
+/// A compare-and-set expects to lose races now and then (login throttles, sessions
+/// under concurrent use); grouped, each loss would cost its neighbours a wasted
+/// transaction, so it commits alone.
+fn races(muts: &[Mutation]) -> bool {
+    muts.iter().any(|m| matches!(m, Mutation::PutDocIf { .. }))
 }
 
 /// One transaction for the whole batch; on failure, each caller's own.
