@@ -16,6 +16,7 @@ use serde_json::Value;
 
 mod support;
 
+use support::webhook::serve_one_with_headers;
 use support::{db, gembok, json, ok, stderr, vault};
 
 const PASSWORD: &str = "kopi-tubruk-senja-Jatinegara-42";
@@ -292,35 +293,6 @@ fn duplicates_unknown_roles_and_bad_ids_are_refused_clearly() {
     );
 }
 
-/// One HTTP request on a loopback listener, answered 200: its headers and body.
-fn serve_one(listener: std::net::TcpListener) -> (Vec<(String, String)>, String) {
-    use std::io::{BufRead, BufReader, Read, Write};
-    let (stream, _) = listener.accept().unwrap();
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut headers = Vec::new();
-    loop {
-        let mut line = String::new();
-        reader.read_line(&mut line).unwrap();
-        if line == "\r\n" || line.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = line.split_once(':') {
-            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_owned()));
-        }
-    }
-    let length: usize = headers
-        .iter()
-        .find(|(k, _)| k == "content-length")
-        .map_or(0, |(_, v)| v.parse().unwrap());
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).unwrap();
-    let mut stream = stream;
-    stream
-        .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
-        .unwrap();
-    (headers, String::from_utf8(body).unwrap())
-}
-
 #[test]
 fn a_new_admin_from_the_cli_is_told_to_the_webhook_without_the_address() {
     let tmp = tempfile::tempdir().unwrap();
@@ -333,7 +305,7 @@ fn a_new_admin_from_the_cli_is_told_to_the_webhook_without_the_address() {
             "\n[[notify.webhook]]\nurl = \"http://127.0.0.1:{port}/hook\"\nsecret_env = \"GEMBOK_TEST_USERS_HOOK\"\nmax_attempts = 1\n"
         ),
     );
-    let receiver = std::thread::spawn(move || serve_one(listener));
+    let receiver = std::thread::spawn(move || serve_one_with_headers(listener));
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_gembok"))
         .arg("--data-dir")
         .arg(dir)

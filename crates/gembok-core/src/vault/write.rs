@@ -30,6 +30,16 @@ pub struct BatchDoc {
     pub body: Vec<u8>,
 }
 
+impl BatchDoc {
+    fn into_mutation(self) -> Mutation {
+        Mutation::PutDoc {
+            kind: self.kind,
+            id: self.id,
+            body: self.body,
+        }
+    }
+}
+
 impl std::fmt::Debug for BatchDoc {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BatchDoc")
@@ -108,11 +118,7 @@ impl Vault {
         inputs: &[Value],
         doc: BatchDoc,
     ) -> Result<Vec<RecordId>, CoreError> {
-        let put = Mutation::PutDoc {
-            kind: doc.kind,
-            id: doc.id,
-            body: doc.body,
-        };
+        let put = doc.into_mutation();
         if inputs.is_empty() {
             self.store.apply(&[put])?;
             return Ok(Vec::new());
@@ -202,12 +208,7 @@ impl Vault {
         batch: SealedBatch,
         doc: BatchDoc,
     ) -> Result<Vec<RecordId>, CoreError> {
-        let put = Mutation::PutDoc {
-            kind: doc.kind,
-            id: doc.id,
-            body: doc.body,
-        };
-        self.commit_batch(batch, vec![put])
+        self.commit_batch(batch, vec![doc.into_mutation()])
     }
 
     fn commit_batch(
