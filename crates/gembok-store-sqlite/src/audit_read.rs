@@ -139,10 +139,12 @@ pub(crate) fn query(
     let mut before = before.map_or(i64::MAX, clamped_seq);
     // By record: the unmerged events above the mark, then the index below it, both
     // in one read transaction so that a merge between them cannot hide an event.
+    let _snapshot = match q.record {
+        Some(_) => one_snapshot(conn)?,
+        None => None,
+    };
     let mut found = Vec::new();
-    let mut _snapshot = None;
     if let Some(id) = q.record {
-        _snapshot = one_snapshot(conn)?;
         let merged = audit_refs::through(conn)?;
         found = audit_refs::unmerged_matches(conn, q, id, merged, before, max)?;
         before = before.min(merged.saturating_add(1));

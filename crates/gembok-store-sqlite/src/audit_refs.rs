@@ -39,15 +39,21 @@ pub(crate) fn through(conn: &Connection) -> Result<i64, StoreError> {
 
 /// Put one event's refs into `audit_refs` now.
 pub(crate) fn index_now(conn: &Connection, seq: i64, refs: &[RecordId]) -> Result<(), StoreError> {
-    // A repeated ref is one lookup entry, not an error.
+    insert_refs(conn, refs.iter().map(|id| (&id.as_bytes()[..], seq)))
+}
+
+/// Insert `(record, seq)` lookup entries; a repeated one is one entry, not an error.
+fn insert_refs<'a>(
+    conn: &Connection,
+    refs: impl IntoIterator<Item = (&'a [u8], i64)>,
+) -> Result<(), StoreError> {
     let mut stmt = conn
         .prepare_cached(
             "INSERT INTO audit_refs (record, seq) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
         )
         .map_err(map)?;
-    for id in refs {
-        stmt.execute(params![&id.as_bytes()[..], seq])
-            .map_err(map)?;
+    for (record, seq) in refs {
+        stmt.execute(params![record, seq]).map_err(map)?;
     }
     Ok(())
 }
@@ -72,14 +78,7 @@ pub(crate) fn merge_if_due(conn: &Connection, merged: i64, head: i64) -> Result<
     )?;
     // Key order: consecutive inserts land on the same leaf page.
     pairs.sort_unstable();
-    let mut insert = conn
-        .prepare_cached(
-            "INSERT INTO audit_refs (record, seq) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-        )
-        .map_err(map)?;
-    for (record, seq) in &pairs {
-        insert.execute(params![record, seq]).map_err(map)?;
-    }
+    insert_refs(conn, pairs.iter().map(|(record, seq)| (&record[..], *seq)))?;
     conn.prepare_cached("UPDATE audit_refs_through SET seq = ?1 WHERE one = 1")
         .and_then(|mut s| s.execute([last]))
         .map_err(map)?;
