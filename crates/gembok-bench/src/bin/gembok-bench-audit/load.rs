@@ -14,7 +14,7 @@ use gembok_types::RecordId;
 /// Worker threads of the runtime that drives deferred reads: one per core here.
 pub const RUNTIME_THREADS: usize = 2;
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Op {
     /// `Vault::get` on many threads, each parked until its event is durable.
     Read,

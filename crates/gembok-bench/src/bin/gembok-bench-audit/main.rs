@@ -52,6 +52,9 @@ struct Args {
     /// Seed of the generated customers.
     #[arg(long, default_value_t = 7)]
     seed: u64,
+    /// Measure only these operations (for profiling one of them).
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Op::Read, Op::ReadDeferred, Op::Write])]
+    only: Vec<Op>,
 }
 
 fn open(dir: &std::path::Path, name: &str, audited: bool) -> Result<Arc<Vault>> {
@@ -96,7 +99,7 @@ fn main() -> Result<()> {
     let load_before = loadavg();
     let mut report = String::new();
     report.push_str("| operation | audited ops/s | unaudited ops/s | ratio |\n|---|---|---|---|\n");
-    for op in [Op::Read, Op::ReadDeferred, Op::Write] {
+    for &op in &args.only {
         let (mut a_total, mut p_total) = (0.0, 0.0);
         for round in 0..args.rounds {
             let order: [&Side; 2] = if round % 2 == 0 {
