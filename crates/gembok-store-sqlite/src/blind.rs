@@ -20,13 +20,16 @@ use std::collections::BTreeMap;
 pub(crate) struct IndexWriter<'c, 'm> {
     ids: TxFieldIds<'c, 'm>,
     held: Vec<(i64, &'m [u8], RecordId)>,
+    /// Write to `blind_staged` rather than `blind_index` (see [`crate::blind_staged`]).
+    staged: bool,
 }
 
 impl<'c, 'm> IndexWriter<'c, 'm> {
-    pub(crate) fn new(cache: &'c FieldIds) -> Self {
+    pub(crate) fn new(cache: &'c FieldIds, staged: bool) -> Self {
         Self {
             ids: TxFieldIds::new(cache),
             held: Vec::new(),
+            staged,
         }
     }
 
@@ -53,10 +56,14 @@ impl<'c, 'm> IndexWriter<'c, 'm> {
         self.held.dedup();
         let mut added: BTreeMap<RecordId, Vec<u8>> = BTreeMap::new();
         let mut stmt = conn
-            .prepare_cached(
+            .prepare_cached(if self.staged {
+                // Only entries of records this slice inserts are staged: none is
+                // in the index yet, so each counts as inserted.
+                "INSERT INTO blind_staged (field_id, digest, record_id) VALUES (?1, ?2, ?3)"
+            } else {
                 "INSERT OR IGNORE INTO blind_index (field_id, digest, record_id)
-                 VALUES (?1, ?2, ?3)",
-            )
+                 VALUES (?1, ?2, ?3)"
+            })
             .map_err(map)?;
         for (field_id, digest, record) in self.held.drain(..) {
             let inserted = stmt

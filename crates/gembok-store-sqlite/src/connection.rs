@@ -19,19 +19,13 @@ pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Page cache per connection, in KiB (a negative `cache_size` means KiB to SQLite).
 const CACHE_KIB: i64 = 16 * 1024;
 
-/// The writer's page cache in bulk-load mode, in KiB. The blind index takes random
-/// keys, so every entry of a batch lands on its own page; once the index outgrows the
-/// cache, each of them is a read and, at the commit, a write of a whole page. A larger
-/// cache keeps more of the index's pages between batches.
-pub const BULK_CACHE_KIB: i64 = 96 * 1024;
-
 /// Write-ahead-log pages after which a commit checkpoints, usually (SQLite's default).
 const WAL_AUTOCHECKPOINT: i64 = 1000;
 
-/// The same in bulk-load mode. A batch of random index entries dirties thousands of
-/// pages; checkpointing after every commit copies each of them into the database at
-/// once, while letting the log grow over several batches copies a page touched by
-/// several of them once.
+/// The same in bulk-load mode: letting the log grow over several batches copies a
+/// page that several of them touched into the database once. (The page cache stays
+/// as it is: with the blind-index entries staged, a bulk load appends, and a larger
+/// cache measured slower, see docs/BENCHMARKS.md.)
 pub const BULK_WAL_AUTOCHECKPOINT: i64 = 64 * 1024;
 
 /// Prepared statements kept per connection; the store uses fewer than this.
@@ -129,13 +123,11 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
 /// Switch the writer connection into bulk-load mode or back (see the constants above).
 /// Durability does not change: `synchronous=FULL` still syncs the log at every commit.
 pub(crate) fn bulk_load(conn: &Connection, on: bool) -> Result<(), StoreError> {
-    let (cache, wal) = if on {
-        (BULK_CACHE_KIB, BULK_WAL_AUTOCHECKPOINT)
+    let wal = if on {
+        BULK_WAL_AUTOCHECKPOINT
     } else {
-        (CACHE_KIB, WAL_AUTOCHECKPOINT)
+        WAL_AUTOCHECKPOINT
     };
-    conn.pragma_update(None, "cache_size", -cache)
-        .map_err(map)?;
     let _: i64 = conn
         .pragma_update_and_check(None, "wal_autocheckpoint", wal, |r| r.get(0))
         .map_err(map)?;

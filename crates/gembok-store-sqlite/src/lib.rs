@@ -9,14 +9,16 @@
 //! name their field by a small integer id rather than by two strings, each `apply`
 //! writes its entries in key order, and each record lists its own index keys, so that
 //! deleting it needs no second index on the blind index. During an import the writer
-//! runs in a bulk-load mode (a larger page cache, fewer checkpoints; durability
-//! unchanged), see [`gembok_store::Store::bulk_load`].
+//! runs in a bulk-load mode (fewer checkpoints, blind-index entries of new records
+//! staged and merged in key order at the end; durability unchanged), see
+//! [`gembok_store::Store::bulk_load`] and [`blind_staged`].
 #![forbid(unsafe_code)]
 
 mod audit_read;
 mod audit_refs;
 mod audit_write;
 mod blind;
+mod blind_staged;
 mod connection;
 mod docs;
 mod errors;
@@ -33,6 +35,6 @@ mod snapshot;
 mod store;
 mod write;
 
-pub use connection::{ConnectionSettings, BULK_CACHE_KIB, BULK_WAL_AUTOCHECKPOINT};
+pub use connection::{ConnectionSettings, BULK_WAL_AUTOCHECKPOINT};
 pub use migrations::latest_version as schema_version;
 pub use store::SqliteStore;

@@ -4,7 +4,9 @@
 //! Both queries name the field by its (collection, field) pair and let SQLite turn it
 //! into the `field_id` with a subquery on the small `index_fields` table. That keeps a
 //! search to one statement and needs no cache on the read side: a pair that has never
-//! been indexed has no id, the subquery is NULL and nothing matches.
+//! been indexed has no id, the subquery is NULL and nothing matches. Each search also
+//! reads `blind_staged`, where a bulk load keeps entries until it merges them (see
+//! [`crate::blind_staged`]); outside an import that table is empty.
 
 use crate::errors::{map, record_id};
 use crate::read::raw;
@@ -12,27 +14,41 @@ use gembok_store::{SealedRecord, StoreError};
 use gembok_types::RecordId;
 use rusqlite::{params, Connection};
 
+/// Where entries are: the index, then the staging table of a bulk load (empty but
+/// during one, see [`crate::blind_staged`]).
+const TABLES: [&str; 2] = ["blind_index", "blind_staged"];
+
 pub(crate) fn find(
     conn: &Connection,
     collection: &str,
     field: &str,
     digest: &[u8],
 ) -> Result<Vec<RecordId>, StoreError> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT record_id FROM blind_index
-             WHERE field_id = (SELECT id FROM index_fields
-                               WHERE collection = ?1 AND field = ?2)
-               AND digest = ?3
-             ORDER BY record_id",
-        )
-        .map_err(map)?;
-    let rows = stmt
-        .query_map(params![collection, field, digest], |r| {
-            r.get::<_, Vec<u8>>(0)
-        })
-        .map_err(map)?;
-    rows.map(|id| record_id(id.map_err(map)?)).collect()
+    // Both tables in one snapshot: a merge moves entries from one to the other.
+    let _snapshot = crate::connection::one_snapshot(conn)?;
+    let mut out = Vec::new();
+    for table in TABLES {
+        let mut stmt = conn
+            .prepare_cached(&format!(
+                "SELECT record_id FROM {table}
+                 WHERE field_id = (SELECT id FROM index_fields
+                                   WHERE collection = ?1 AND field = ?2)
+                   AND digest = ?3
+                 ORDER BY record_id"
+            ))
+            .map_err(map)?;
+        let rows = stmt
+            .query_map(params![collection, field, digest], |r| {
+                r.get::<_, Vec<u8>>(0)
+            })
+            .map_err(map)?;
+        for id in rows {
+            out.push(record_id(id.map_err(map)?)?);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
 }
 
 /// The records of `collection` that the index maps (field, digest) to, in id order.
@@ -44,22 +60,30 @@ pub(crate) fn find_records(
     digest: &[u8],
     wanted: Option<&[&str]>,
 ) -> Result<Vec<SealedRecord>, StoreError> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT r.id, r.subject, r.created_at, r.updated_at, r.min_key_version, r.fields
-             FROM blind_index AS b
-             JOIN records AS r ON r.collection = ?1 AND r.id = b.record_id
-             WHERE b.field_id = (SELECT id FROM index_fields
-                                 WHERE collection = ?1 AND field = ?2)
-               AND b.digest = ?3
-             ORDER BY b.record_id",
-        )
-        .map_err(map)?;
-    let rows = stmt
-        .query_map(params![collection, field, digest], |r| raw(r, true))
-        .map_err(map)?;
-    rows.map(|r| r.map_err(map)?.record(collection, wanted))
-        .collect()
+    let _snapshot = crate::connection::one_snapshot(conn)?;
+    let mut out: Vec<SealedRecord> = Vec::new();
+    for table in TABLES {
+        let mut stmt = conn
+            .prepare_cached(&format!(
+                "SELECT r.id, r.subject, r.created_at, r.updated_at, r.min_key_version, r.fields
+                 FROM {table} AS b
+                 JOIN records AS r ON r.collection = ?1 AND r.id = b.record_id
+                 WHERE b.field_id = (SELECT id FROM index_fields
+                                     WHERE collection = ?1 AND field = ?2)
+                   AND b.digest = ?3
+                 ORDER BY b.record_id"
+            ))
+            .map_err(map)?;
+        let rows = stmt
+            .query_map(params![collection, field, digest], |r| raw(r, true))
+            .map_err(map)?;
+        for r in rows {
+            out.push(r.map_err(map)?.record(collection, wanted)?);
+        }
+    }
+    out.sort_by_key(|r| r.meta.id);
+    out.dedup_by_key(|r| r.meta.id);
+    Ok(out)
 }
 
 #[cfg(test)]

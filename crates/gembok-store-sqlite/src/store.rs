@@ -17,6 +17,7 @@ use gembok_types::RecordId;
 use rusqlite::{Connection, TransactionBehavior};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// Read-only connections kept open. Reads in WAL mode run in parallel with each other
@@ -29,6 +30,9 @@ pub struct SqliteStore {
     writer: Mutex<Connection>,
     readers: ReaderPool,
     field_ids: FieldIds,
+    /// In bulk-load mode (see [`Store::bulk_load`]); slices that only add new records
+    /// then stage their blind-index entries (see [`crate::blind_staged`]).
+    bulk: AtomicBool,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -49,12 +53,27 @@ impl SqliteStore {
         let readers = (0..READERS)
             .map(|_| connection::open_reader(path))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Self {
+        let store = Self {
             path: path.to_owned(),
             writer: Mutex::new(writer),
             readers: ReaderPool::new(readers),
             field_ids: FieldIds::default(),
-        })
+            bulk: AtomicBool::new(false),
+        };
+        // An import that stopped half-way (a crash) may have left staged entries.
+        store.merge_staged()?;
+        Ok(store)
+    }
+
+    /// Move blind-index entries staged by a bulk load into the index, in one
+    /// transaction of their own.
+    fn merge_staged(&self) -> Result<(), StoreError> {
+        let mut conn = self.writer();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(map)?;
+        crate::blind_staged::merge(&tx)?;
+        tx.commit().map_err(map)
     }
 
     /// The database file as given to [`SqliteStore::open`].
@@ -122,7 +141,8 @@ impl Store for SqliteStore {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(map)?;
-        let learned = write::apply_all(&tx, &self.field_ids, mutations)?;
+        let stage = self.bulk.load(Ordering::Relaxed) && crate::blind_staged::stageable(mutations);
+        let learned = write::apply_all(&tx, &self.field_ids, mutations, stage)?;
         tx.commit().map_err(map)?;
         self.field_ids.publish(learned);
         Ok(())
@@ -135,13 +155,26 @@ impl Store for SqliteStore {
         lifecycle::scrub(&self.writer())
     }
 
+    /// Ending a bulk load merges what it staged, after the usual settings are back:
+    /// the merge writes the index in key order, which needs no large cache, and its
+    /// sort then spills to a temporary file beyond the usual cache size instead of
+    /// holding the large one. A failed merge is retried by the next write or open; the
+    /// staged entries stay searchable meanwhile.
     fn bulk_load(&self, on: bool) -> Result<(), StoreError> {
-        connection::bulk_load(&self.writer(), on)
+        self.bulk.store(on, Ordering::Relaxed);
+        connection::bulk_load(&self.writer(), on)?;
+        if on {
+            Ok(())
+        } else {
+            self.merge_staged()
+        }
     }
 
     /// A read transaction on a connection of its own, begun with a first read so
     /// that its WAL snapshot is fixed before this returns.
     fn snapshot(&self) -> Result<Box<dyn Store + '_>, StoreError> {
+        // A snapshot is copied and exported: every entry must be in the index.
+        self.merge_staged()?;
         Ok(Box::new(SqliteSnapshot::begin(&self.path)?))
     }
 

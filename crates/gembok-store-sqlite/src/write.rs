@@ -15,15 +15,22 @@ use rusqlite::{params, Connection, OptionalExtension};
 const PURGE_BATCH: usize = 500;
 
 /// Apply a slice of mutations on a connection that is inside a write transaction.
-/// Blind-index entries are held back and written in key order (see [`crate::blind`]).
-/// Returns the field ids resolved from the database, for the store to cache once the
+/// Blind-index entries are held back and written in key order (see [`crate::blind`]);
+/// with `stage`, which the caller sets only for a slice that
+/// [`crate::blind_staged::stageable`] accepts, into `blind_staged`. Otherwise staged
+/// entries are merged into the index first, so this slice sees every entry. Returns
+/// the field ids resolved from the database, for the store to cache once the
 /// transaction has committed.
 pub(crate) fn apply_all(
     conn: &Connection,
     field_ids: &FieldIds,
     mutations: &[Mutation],
+    stage: bool,
 ) -> Result<Vec<(String, String, i64)>, StoreError> {
-    let mut index = IndexWriter::new(field_ids);
+    if !stage {
+        crate::blind_staged::merge(conn)?;
+    }
+    let mut index = IndexWriter::new(field_ids, stage);
     let mut appends = audit_write::Appends::default();
     for mutation in mutations {
         apply_one(conn, &mut index, &mut appends, mutation)?;

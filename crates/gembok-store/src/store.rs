@@ -123,8 +123,10 @@ pub trait Store: Send + Sync {
     /// change: every commit stays as durable as before and nothing else is relaxed.
     /// Stores without such a mode do nothing.
     ///
-    /// SQLite gives its writer connection a larger page cache and checkpoints its
-    /// write-ahead log less often while the mode is on (see `gembok-store-sqlite`).
+    /// SQLite checkpoints its write-ahead log less often while the mode is on, and a
+    /// batch that only adds new records stages its blind-index entries, to be merged
+    /// into the index in key order when the mode ends (see `gembok-store-sqlite`);
+    /// searches see staged entries meanwhile.
     fn bulk_load(&self, on: bool) -> Result<(), StoreError> {
         let _ = on;
         Ok(())

@@ -232,8 +232,9 @@ impl<'s> BulkLoad<'s> {
 
 impl Drop for BulkLoad<'_> {
     fn drop(&mut self) {
-        // Only speed and memory depend on it; an error here leaves the settings for
-        // the next write to live with, and nothing to report.
+        // Only speed depends on it; an error here leaves the settings for the next
+        // write to live with, and staged index entries (still found by searches) for
+        // the next write or open to merge, and nothing to report.
         let _ = self.0.bulk_load(false);
     }
 }

@@ -153,6 +153,16 @@ pub(super) const STEPS: &[Step] = &[
         SELECT 1, coalesce(max(seq), 0) FROM audit_events;",
         then: None,
     },
+    // 7: blind-index entries staged during a bulk load (see `crate::blind_staged`).
+    // No key: staging appends, and the merge sorts.
+    Step {
+        sql: "CREATE TABLE blind_staged (
+        field_id  INTEGER NOT NULL,
+        digest    BLOB    NOT NULL,
+        record_id BLOB    NOT NULL CHECK (length(record_id) = 16)
+    );",
+        then: None,
+    },
 ];
 
 /// Step 2: write every record's key list from the entries moved into `blind_index`.

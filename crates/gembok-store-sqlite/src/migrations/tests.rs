@@ -17,7 +17,7 @@ fn fresh_database_reaches_latest_and_is_stamped() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(tables, 12);
+    assert_eq!(tables, 13);
 }
 
 #[test]
