@@ -52,11 +52,14 @@ pub(crate) fn merge(conn: &Connection) -> Result<(), StoreError> {
     if !staged {
         return Ok(());
     }
+    // The sort may use one helper thread (an import's other threads are done by now).
     conn.execute_batch(
-        "INSERT OR IGNORE INTO blind_index (field_id, digest, record_id)
+        "PRAGMA threads = 1;
+         INSERT OR IGNORE INTO blind_index (field_id, digest, record_id)
              SELECT field_id, digest, record_id FROM blind_staged
              ORDER BY field_id, digest, record_id;
-         DELETE FROM blind_staged;",
+         DELETE FROM blind_staged;
+         PRAGMA threads = 0;",
     )
     .map_err(map)
 }

@@ -1,12 +1,12 @@
 //! SQLite-specific behaviour beyond the shared suite: persistence, connection
 //! settings, refusing unknown databases, and corruption reported as `Integrity`.
 
+mod support;
+
 use gembok_store::{
-    IndexEntry, KeyRecord, Mutation, RecordMeta, SchemaVersion, SealedField, SealedRecord, Store,
-    StoreError,
+    IndexEntry, KeyRecord, Mutation, SchemaVersion, SealedField, SealedRecord, Store, StoreError,
 };
 use gembok_store_sqlite::{schema_version, SqliteStore};
-use gembok_types::RecordId;
 use std::path::{Path, PathBuf};
 
 fn temp_db() -> (tempfile::TempDir, PathBuf) {
@@ -16,7 +16,6 @@ fn temp_db() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn record(collection: &str, fields: &[(&str, u32, &[u8])]) -> SealedRecord {
-    let id = RecordId::generate();
     let fields: Vec<SealedField> = fields
         .iter()
         .map(|(name, key_version, ct)| SealedField {
@@ -25,21 +24,7 @@ fn record(collection: &str, fields: &[(&str, u32, &[u8])]) -> SealedRecord {
             ciphertext: ct.to_vec(),
         })
         .collect();
-    SealedRecord {
-        meta: RecordMeta {
-            collection: collection.into(),
-            id,
-            subject: id,
-            created_at: 1_000,
-            updated_at: 1_000,
-            min_key_version: fields
-                .iter()
-                .map(|f| f.key_version)
-                .min()
-                .unwrap_or(u32::MAX),
-        },
-        fields,
-    }
+    support::record_in(collection, fields)
 }
 
 fn raw(path: &Path) -> rusqlite::Connection {

@@ -2,23 +2,14 @@
 //! one file, ids of rolled-back transactions, held-back entries meeting removals in
 //! one slice, and digests gone from the files once their entries are removed.
 
-use gembok_store::{IndexEntry, Mutation, RecordMeta, SealedRecord, Store};
+mod support;
+
+use gembok_store::{IndexEntry, Mutation, SealedRecord, Store};
 use gembok_store_sqlite::SqliteStore;
 use gembok_types::RecordId;
 
 fn record(collection: &str) -> SealedRecord {
-    let id = RecordId::generate();
-    SealedRecord {
-        meta: RecordMeta {
-            collection: collection.into(),
-            id,
-            subject: id,
-            created_at: 1,
-            updated_at: 1,
-            min_key_version: u32::MAX,
-        },
-        fields: Vec::new(),
-    }
+    support::record_in(collection, Vec::new())
 }
 
 fn put(collection: &str, field: &str, digest: &[u8], record: RecordId) -> Mutation {

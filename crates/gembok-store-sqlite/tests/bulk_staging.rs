@@ -3,25 +3,16 @@
 //! snapshot, and on the next open after a crash, and never staged for a record the
 //! slice does not insert.
 
-use gembok_store::{IndexEntry, Mutation, RecordMeta, SealedRecord, Store};
+mod support;
+
+use gembok_store::{IndexEntry, Mutation, SealedRecord, Store};
 use gembok_store_sqlite::SqliteStore;
 use gembok_types::RecordId;
 use rusqlite::Connection;
 use std::path::Path;
 
 fn record() -> SealedRecord {
-    let id = RecordId::generate();
-    SealedRecord {
-        meta: RecordMeta {
-            collection: "customers".into(),
-            id,
-            subject: id,
-            created_at: 1,
-            updated_at: 1,
-            min_key_version: u32::MAX,
-        },
-        fields: Vec::new(),
-    }
+    support::record_in("customers", Vec::new())
 }
 
 fn put(digest: &[u8], record: RecordId) -> Mutation {

@@ -1,28 +1,12 @@
 //! The files a store leaves on disk: which they are, who may read them, what the
 //! checkpoint does to the log, and that deleted values are gone from every byte.
 
-use gembok_store::{Mutation, RecordMeta, SealedField, SealedRecord, Store};
+mod support;
+
+use gembok_store::{Mutation, Store};
 use gembok_store_sqlite::SqliteStore;
 use gembok_types::RecordId;
-
-fn record_with(ciphertext: &[u8]) -> SealedRecord {
-    let id = RecordId::generate();
-    SealedRecord {
-        meta: RecordMeta {
-            collection: "customers".into(),
-            id,
-            subject: id,
-            created_at: 1,
-            updated_at: 1,
-            min_key_version: 1,
-        },
-        fields: vec![SealedField {
-            name: "nik".into(),
-            key_version: 1,
-            ciphertext: ciphertext.to_vec(),
-        }],
-    }
-}
+use support::record_with;
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)

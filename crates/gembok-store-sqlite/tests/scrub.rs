@@ -3,35 +3,19 @@
 //! database file or was still only in the log, and a reader holding an old snapshot
 //! makes scrub fail rather than claim a clean log.
 
-use gembok_store::{Mutation, RecordMeta, SealedField, SealedRecord, Store, StoreError};
+mod support;
+
+use gembok_store::{Mutation, SealedRecord, Store, StoreError};
 use gembok_store_sqlite::SqliteStore;
 use gembok_types::RecordId;
 use std::path::{Path, PathBuf};
+use support::record_with;
 
 /// 32 random bytes, so no other content of the files can match by chance.
 fn marker() -> Vec<u8> {
     let mut out = RecordId::generate().as_bytes().to_vec();
     out.extend_from_slice(RecordId::generate().as_bytes());
     out
-}
-
-fn record_with(ciphertext: &[u8]) -> SealedRecord {
-    let id = RecordId::generate();
-    SealedRecord {
-        meta: RecordMeta {
-            collection: "customers".into(),
-            id,
-            subject: id,
-            created_at: 1,
-            updated_at: 1,
-            min_key_version: 1,
-        },
-        fields: vec![SealedField {
-            name: "nik".into(),
-            key_version: 1,
-            ciphertext: ciphertext.to_vec(),
-        }],
-    }
 }
 
 fn delete(rec: &SealedRecord) -> Mutation {
