@@ -14,9 +14,11 @@ use gembok_store::{SealedRecord, StoreError};
 use gembok_types::RecordId;
 use rusqlite::{params, Connection};
 
-/// Where entries are: the index, then the staging table of a bulk load (empty but
-/// during one, see [`crate::blind_staged`]).
-const TABLES: [&str; 2] = ["blind_index", "blind_staged"];
+/// Where entries are: the staging table of a bulk load (empty but during one, see
+/// [`crate::blind_staged`]), then the index. In this order no snapshot is needed: a
+/// merge only moves entries from the first to the second, so one that moves between
+/// the two statements is read twice (and deduplicated), never missed.
+const TABLES: [&str; 2] = ["blind_staged", "blind_index"];
 
 pub(crate) fn find(
     conn: &Connection,
@@ -24,8 +26,6 @@ pub(crate) fn find(
     field: &str,
     digest: &[u8],
 ) -> Result<Vec<RecordId>, StoreError> {
-    // Both tables in one snapshot: a merge moves entries from one to the other.
-    let _snapshot = crate::connection::one_snapshot(conn)?;
     let mut out = Vec::new();
     for table in TABLES {
         let mut stmt = conn
@@ -60,7 +60,6 @@ pub(crate) fn find_records(
     digest: &[u8],
     wanted: Option<&[&str]>,
 ) -> Result<Vec<SealedRecord>, StoreError> {
-    let _snapshot = crate::connection::one_snapshot(conn)?;
     let mut out: Vec<SealedRecord> = Vec::new();
     for table in TABLES {
         let mut stmt = conn
