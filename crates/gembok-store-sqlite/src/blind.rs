@@ -6,7 +6,8 @@
 //! order instead of jumping around. Holding them back does not change the outcome:
 //! entries do not depend on each other or on records, and the writer flushes before any
 //! mutation that removes entries (`Delete`, `DeleteIndex`, `PurgeField`), so those
-//! still see every entry put before them.
+//! still see every entry put before them. In bulk-load mode the entries of new records
+//! go to a staging table instead (see [`crate::blind_staged`]).
 
 use crate::errors::map;
 use crate::field_ids::{self, FieldIds, TxFieldIds};

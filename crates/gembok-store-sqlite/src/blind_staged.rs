@@ -42,14 +42,17 @@ pub(crate) fn stageable(mutations: &[Mutation]) -> bool {
     })
 }
 
+/// Whether any entry is staged.
+pub(crate) fn any(conn: &Connection) -> Result<bool, StoreError> {
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM blind_staged)")
+        .and_then(|mut s| s.query_row([], |r| r.get(0)))
+        .map_err(map)
+}
+
 /// Move every staged entry into `blind_index`, in key order; nothing to do (one
 /// lookup) when none is staged. Runs inside the caller's write transaction.
 pub(crate) fn merge(conn: &Connection) -> Result<(), StoreError> {
-    let staged: bool = conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM blind_staged)")
-        .and_then(|mut s| s.query_row([], |r| r.get(0)))
-        .map_err(map)?;
-    if !staged {
+    if !any(conn)? {
         return Ok(());
     }
     // The sort may use one helper thread (an import's other threads are done by now).

@@ -66,8 +66,12 @@ impl SqliteStore {
     }
 
     /// Move blind-index entries staged by a bulk load into the index, in one
-    /// transaction of their own.
+    /// transaction of their own. With none staged (the usual case) no write lock is
+    /// taken, so opening a store or taking a snapshot does not wait for a writer.
     fn merge_staged(&self) -> Result<(), StoreError> {
+        if !crate::blind_staged::any(&self.reader())? {
+            return Ok(());
+        }
         let mut conn = self.writer();
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)

@@ -5,11 +5,14 @@
 //! a whole durable transaction of its own while holding the chain's head, and writers
 //! queue behind each other's fsyncs. Here a caller queues its mutations and events;
 //! whoever finds no commit running leads: it takes everything queued, applies it as
-//! one transaction, and reports to each caller. If that transaction fails, nothing of
-//! it was written, and the leader applies each caller's work again on its own, so
-//! every caller gets exactly the outcome its own transaction would have had (a
-//! compare-and-set that lost, a key that is gone). Grouping changes when a write is
-//! committed, never what it does. Work that often fails (a compare-and-set) or is
+//! one transaction, and reports to each caller. If that transaction was refused,
+//! nothing of it was written, and the leader applies each caller's work again on its
+//! own, so every caller gets exactly the outcome its own transaction would have had (a
+//! compare-and-set that lost, a key that is gone). If instead the store cannot say
+//! whether it committed (`StoreError::Unavailable`: a PostgreSQL connection lost
+//! during `COMMIT`), nothing is applied again, since the work may be stored already;
+//! every caller gets that answer, as a write alone would. Grouping changes when a write
+//! is committed, never what it does. Work that often fails (a compare-and-set) or is
 //! large commits alone.
 //!
 //! This sits in front of the audit log whether or not it audits, so the bench-only
@@ -18,7 +21,7 @@
 use std::cell::Cell;
 use std::sync::{Arc, Mutex};
 
-use gembok_store::Mutation;
+use gembok_store::{Mutation, StoreError};
 
 use super::group::{Encoded, Slot};
 use super::AuditLog;
@@ -140,11 +143,22 @@ fn commit_batch(log: &AuditLog, mut batch: Vec<Item>) {
         .iter()
         .flat_map(|i| i.events.iter().cloned())
         .collect();
-    if guarded(|| log.try_commit(muts, events)).is_ok() {
-        for item in &batch {
-            item.slot.set(State::Done(Ok(())));
+    match guarded(|| log.try_commit(muts, events)) {
+        Ok(()) => {
+            for item in &batch {
+                item.slot.set(State::Done(Ok(())));
+            }
+            return;
         }
-        return;
+        Err(CoreError::Store(StoreError::Unavailable(why))) => {
+            log.tell_failed();
+            for item in batch {
+                let e = CoreError::Store(StoreError::Unavailable(why.clone()));
+                item.slot.set(State::Done(Err(e)));
+            }
+            return;
+        }
+        Err(_) => {}
     }
     for item in batch {
         let outcome = guarded(|| log.commit_encoded(item.muts, item.events));
