@@ -191,7 +191,7 @@ fn the_audit_tables_hold_no_personal_value() {
 #[test]
 fn tampering_is_found_and_located() {
     type Tamper = fn(&Connection);
-    let cases: [(&str, Tamper, u64); 5] = [
+    let cases: [(&str, Tamper, u64); 6] = [
         (
             "change",
             |c| {
@@ -239,6 +239,19 @@ fn tampering_is_found_and_located() {
                 .unwrap();
             },
             2,
+        ),
+        (
+            // File an event under another record, so a subject's history would
+            // show an access that never happened (or hide one that did).
+            "change its records",
+            |c| {
+                c.execute(
+                    "UPDATE audit_events SET refs = randomblob(16) WHERE seq = 3",
+                    [],
+                )
+                .unwrap();
+            },
+            3,
         ),
     ];
     for (name, tamper, at) in cases {

@@ -12,7 +12,7 @@
 use crate::audit_refs;
 use crate::audit_write::clamped_seq;
 use crate::connection::one_snapshot;
-use crate::errors::{limit, map, record_id};
+use crate::errors::{limit, map};
 use gembok_store::{AuditCheckpoint, AuditQuery, AuditRow, StoreError};
 use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -42,9 +42,12 @@ fn decode_refs(blob: &[u8]) -> Result<Vec<gembok_types::RecordId>, StoreError> {
             "stored audit refs are not 16-byte ids",
         ));
     }
-    blob.chunks_exact(16)
-        .map(|id| record_id(id.to_vec()))
-        .collect()
+    // Whole chunks of 16 bytes, so each converts to an id without a copy on the heap.
+    Ok(blob
+        .chunks_exact(16)
+        .filter_map(|id| <[u8; 16]>::try_from(id).ok())
+        .map(gembok_types::RecordId::from_bytes)
+        .collect())
 }
 
 fn collect(

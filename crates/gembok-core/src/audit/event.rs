@@ -176,10 +176,12 @@ impl AuditEvent {
             .map_err(|_| CoreError::Integrity("an audit event does not parse".into()))
     }
 
-    /// The start every canonical body of an event with these column values has:
-    /// version, time, principal and action come first in the encoding, so a stored
-    /// body can be checked against its index columns without parsing it.
-    pub(crate) fn columns_prefix(time: i64, principal: &str, action: &str) -> Vec<u8> {
+    /// Write into `out` (cleared first) the start every canonical body of an event
+    /// with these column values has: version, time, principal and action come first in
+    /// the encoding, so a stored body can be checked against its index columns without
+    /// parsing it. The caller keeps `out` across events, so a walk over a million
+    /// events allocates it once.
+    pub(crate) fn columns_prefix(out: &mut Vec<u8>, time: i64, principal: &str, action: &str) {
         #[derive(Serialize)]
         struct Prefix<'a> {
             v: u32,
@@ -187,31 +189,65 @@ impl AuditEvent {
             principal: &'a str,
             action: &'a str,
         }
-        let mut out = serde_json::to_vec(&Prefix {
-            v: EVENT_VERSION,
-            time,
-            principal,
-            action,
-        })
-        .unwrap_or_default();
+        out.clear();
+        // Serialising plain strings and integers into memory cannot fail; were it to,
+        // the prefix would be wrong and verification would report the event.
+        let _ = serde_json::to_writer(
+            &mut *out,
+            &Prefix {
+                v: EVENT_VERSION,
+                time,
+                principal,
+                action,
+            },
+        );
         // Drop the closing brace; the body goes on with `,"role":...`.
         out.pop();
         out.push(b',');
-        out
     }
 
     /// Record and subject ids without duplicates, each at its first occurrence (the
     /// store's lookup refs). The order is part of what `verify` compares with the
     /// stored refs, so it must not change; a set keeps a batch of thousands linear.
     pub fn refs(&self) -> Vec<RecordId> {
-        let mut seen = std::collections::HashSet::with_capacity(self.records.len());
-        self.records
-            .iter()
-            .chain(&self.subjects)
-            .filter(|id| seen.insert(**id))
-            .copied()
-            .collect()
+        first_occurrences(&self.records, &self.subjects)
     }
+
+    /// The refs a stored body implies ([`AuditEvent::refs`]), read without decoding
+    /// the rest of it: verification compares them with the stored lookup refs, which
+    /// the subject's access history is read from.
+    pub(crate) fn refs_of(body: &[u8]) -> Result<Vec<RecordId>, CoreError> {
+        #[derive(Deserialize)]
+        struct Named {
+            #[serde(default)]
+            records: Vec<RecordId>,
+            #[serde(default)]
+            subjects: Vec<RecordId>,
+        }
+        let named: Named = serde_json::from_slice(body)
+            .map_err(|_| CoreError::Integrity("an audit event does not parse".into()))?;
+        Ok(first_occurrences(&named.records, &named.subjects))
+    }
+}
+
+/// Ids at their first occurrence, records before subjects. Most events name one or
+/// two ids, which a scan of the output dedups without building a set (verification
+/// does this for every event); thousands (a batch) go through a set, staying linear.
+fn first_occurrences(records: &[RecordId], subjects: &[RecordId]) -> Vec<RecordId> {
+    const SCAN_UP_TO: usize = 16;
+    let all = records.iter().chain(subjects);
+    let n = records.len() + subjects.len();
+    if n <= SCAN_UP_TO {
+        let mut out: Vec<RecordId> = Vec::with_capacity(n);
+        for id in all {
+            if !out.contains(id) {
+                out.push(*id);
+            }
+        }
+        return out;
+    }
+    let mut seen = std::collections::HashSet::with_capacity(n);
+    all.filter(|id| seen.insert(**id)).copied().collect()
 }
 
 #[cfg(test)]
@@ -238,10 +274,41 @@ mod tests {
         let text = String::from_utf8(bytes.clone()).unwrap();
         assert!(text.starts_with(r#"{"v":1,"time":1700000000000,"principal":"key_1""#));
         assert_eq!(AuditEvent::decode(&bytes).unwrap(), e);
-        assert!(bytes.starts_with(&AuditEvent::columns_prefix(e.time, "key_1", "record.read")));
-        assert!(!bytes.starts_with(&AuditEvent::columns_prefix(e.time, "key_2", "record.read")));
+        let mut prefix = Vec::new();
+        AuditEvent::columns_prefix(&mut prefix, e.time, "key_1", "record.read");
+        assert!(bytes.starts_with(&prefix));
+        AuditEvent::columns_prefix(&mut prefix, e.time, "key_2", "record.read");
+        assert!(!bytes.starts_with(&prefix));
         assert_eq!(e.subjects.len(), 1);
         assert_eq!(e.refs(), vec![id]);
+    }
+
+    #[test]
+    fn refs_read_from_a_body_equal_the_events_refs() {
+        let (a, b) = (RecordId::generate(), RecordId::generate());
+        let e = AuditEvent::new(&Actor::system(), "record.read", 1)
+            .records([b, a])
+            .subjects([a, b, RecordId::generate()]);
+        assert_eq!(AuditEvent::refs_of(&e.encode()).unwrap(), e.refs());
+        assert_eq!(e.refs().len(), 3);
+        let none = AuditEvent::new(&Actor::system(), "login", 1);
+        assert_eq!(AuditEvent::refs_of(&none.encode()).unwrap(), Vec::new());
+        assert!(AuditEvent::refs_of(b"{not json").is_err());
+    }
+
+    #[test]
+    fn refs_of_many_ids_dedup_as_of_few() {
+        let ids: Vec<RecordId> = (0..40).map(|_| RecordId::generate()).collect();
+        // 40 records then the first 20 again as subjects: the set path.
+        let e = AuditEvent::new(&Actor::system(), "t", 1)
+            .records(ids.iter().copied())
+            .subjects(ids[..20].iter().copied());
+        assert_eq!(e.refs(), ids);
+        // Few ids with repeats: the scan path gives the same order.
+        let e = AuditEvent::new(&Actor::system(), "t", 1)
+            .records([ids[1], ids[0], ids[1]])
+            .subjects([ids[0], ids[2]]);
+        assert_eq!(e.refs(), vec![ids[1], ids[0], ids[2]]);
     }
 
     #[test]
