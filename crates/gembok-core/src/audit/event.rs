@@ -297,7 +297,7 @@ mod tests {
     }
 
     #[test]
-    fn refs_of_many_ids_dedup_as_of_few() {
+    fn refs_dedup_alike_for_few_and_many_ids() {
         let ids: Vec<RecordId> = (0..40).map(|_| RecordId::generate()).collect();
         // 40 records then the first 20 again as subjects: the set path.
         let e = AuditEvent::new(&Actor::system(), "t", 1)

@@ -3,11 +3,12 @@
 //!
 //! Each event's indexed columns (time, principal, action) and its lookup refs (the
 //! records and subjects its access history is filed under) are checked against its
-//! hashed body. It stops at the first problem and names its position. Deleting, altering, moving or
-//! inserting an event breaks a link (the hash binds the previous hash, the position
-//! and the body); cutting events off the end is caught by any checkpoint, stored or
-//! external, that names a position past the new end; a checkpoint changed in the
-//! database no longer carries a valid signature from a trusted key.
+//! hashed body. It stops at the first problem and names its position. Deleting,
+//! altering, moving or inserting an event breaks a link (the hash binds the previous
+//! hash, the position and the body); cutting events off the end is caught by any
+//! checkpoint, stored or external, that names a position past the new end; a
+//! checkpoint changed in the database no longer carries a valid signature from a
+//! trusted key.
 
 use std::collections::BTreeMap;
 
