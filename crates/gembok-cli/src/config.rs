@@ -175,6 +175,7 @@ impl AuditSettings {
                 .checkpoint_file
                 .as_ref()
                 .map(|p| Arc::new(FileSink::new(p.clone())) as _),
+            ..AuditConfig::default()
         }
     }
 }

@@ -20,9 +20,16 @@ struct Fixture {
 }
 
 fn fixture(checkpoint_every: u64) -> Fixture {
+    split_fixture(checkpoint_every, AuditConfig::default().verify_stretch)
+}
+
+/// A vault whose `verify` splits any chain of at least `2 * stretch` events into
+/// stretches walked on their own threads.
+fn split_fixture(checkpoint_every: u64, stretch: u64) -> Fixture {
     let t = common::vault();
     let cfg = AuditConfig {
         checkpoint_every,
+        verify_stretch: stretch,
         ..AuditConfig::default()
     };
     let vault = Vault::open_with(
@@ -254,21 +261,75 @@ fn tampering_is_found_and_located() {
             3,
         ),
     ];
-    for (name, tamper, at) in cases {
-        let f = fixture(1000);
-        f.traffic(4);
-        assert_eq!(f.verify_problem(), None, "{name}: clean chain verifies");
-        tamper(&f.raw());
-        let (seq, message) = f
-            .verify_problem()
-            .unwrap_or_else(|| panic!("{name}: not detected"));
-        assert_eq!(seq, Some(at), "{name}: {message}");
+    // Walked in one stretch, and split into stretches of 3 events or more (10 events:
+    // the cases then sit at and next to the stretches' edges).
+    for stretch in [100_000, 3] {
+        for (name, tamper, at) in cases {
+            let f = split_fixture(1000, stretch);
+            f.traffic(4);
+            assert_eq!(f.vault.audit().head_seq(), 10);
+            assert_eq!(f.verify_problem(), None, "{name}: clean chain verifies");
+            tamper(&f.raw());
+            let (seq, message) = f
+                .verify_problem()
+                .unwrap_or_else(|| panic!("{name}, stretch {stretch}: not detected"));
+            assert_eq!(seq, Some(at), "{name}, stretch {stretch}: {message}");
+        }
     }
 }
 
 #[test]
+fn a_split_walk_checks_every_event_once_and_every_stretch_edge() {
+    let f = split_fixture(4, 5);
+    f.traffic(10);
+    let head = f.vault.audit().head_seq();
+    let report = f.vault.audit().verify(&[]).unwrap();
+    assert!(report.ok(), "{:?}", report.problem);
+    assert_eq!(
+        (report.events, report.first_seq, report.last_seq),
+        (head, 1, head)
+    );
+    // Every event in turn changed (and put back): each is found, at its own position,
+    // whichever stretch it falls in and wherever that stretch starts.
+    for seq in 1..=head {
+        let c = f.raw();
+        let body: Vec<u8> = c
+            .query_row(
+                "SELECT body FROM audit_events WHERE seq = ?1",
+                [seq as i64],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let mut changed = body.clone();
+        changed.push(b' ');
+        c.execute(
+            "UPDATE audit_events SET body = ?1 WHERE seq = ?2",
+            rusqlite::params![changed, seq as i64],
+        )
+        .unwrap();
+        assert_eq!(
+            f.verify_problem().map(|p| p.0),
+            Some(Some(seq)),
+            "event {seq}"
+        );
+        c.execute(
+            "UPDATE audit_events SET body = ?1 WHERE seq = ?2",
+            rusqlite::params![body, seq as i64],
+        )
+        .unwrap();
+    }
+    assert_eq!(f.verify_problem(), None);
+}
+
+#[test]
 fn checkpoints_catch_changes_truncation_and_foreign_keys() {
-    let f = fixture(4);
+    for stretch in [100_000, 2] {
+        checkpoints_catch_changes_truncation_and_foreign_keys_with(stretch);
+    }
+}
+
+fn checkpoints_catch_changes_truncation_and_foreign_keys_with(stretch: u64) {
+    let f = split_fixture(4, stretch);
     f.traffic(4);
     let cps = f.t.store.audit_checkpoints(0, 100).unwrap();
     assert!(cps.len() >= 2, "checkpoints every 4 events");
@@ -284,7 +345,7 @@ fn checkpoints_catch_changes_truncation_and_foreign_keys() {
     assert_eq!(f.verify_problem().unwrap().0, Some(4));
 
     // A checkpoint signed with another key is refused.
-    let f = fixture(4);
+    let f = split_fixture(4, stretch);
     f.traffic(2);
     let cp = f.t.store.audit_checkpoints(0, 1).unwrap().remove(0);
     let forged = gembok_core::audit::sign_checkpoint(
@@ -302,7 +363,7 @@ fn checkpoints_catch_changes_truncation_and_foreign_keys() {
     assert!(message.contains("not signed by a trusted"), "{message}");
 
     // Cutting events off the end is caught by the last checkpoint.
-    let f = fixture(4);
+    let f = split_fixture(4, stretch);
     f.traffic(3);
     let last_cp =
         f.t.store

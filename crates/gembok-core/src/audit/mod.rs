@@ -24,6 +24,7 @@ mod retention;
 mod sink;
 mod ticket;
 mod verify;
+mod walk;
 mod write_group;
 
 use std::sync::{Arc, Mutex, RwLock};
@@ -54,6 +55,9 @@ pub struct AuditConfig {
     pub retention_days: u32,
     /// Where checkpoints are copied besides the database.
     pub sink: Option<Arc<dyn CheckpointSink>>,
+    /// [`AuditLog::verify`] walks a chain of at least twice this many events on
+    /// several threads, each taking one stretch of at least this many.
+    pub verify_stretch: u64,
 }
 
 impl Default for AuditConfig {
@@ -63,6 +67,7 @@ impl Default for AuditConfig {
             checkpoint_interval_ms: 60_000,
             retention_days: 730,
             sink: None,
+            verify_stretch: 100_000,
         }
     }
 }
@@ -74,6 +79,7 @@ impl std::fmt::Debug for AuditConfig {
             .field("checkpoint_interval_ms", &self.checkpoint_interval_ms)
             .field("retention_days", &self.retention_days)
             .field("sink", &self.sink.is_some())
+            .field("verify_stretch", &self.verify_stretch)
             .finish()
     }
 }

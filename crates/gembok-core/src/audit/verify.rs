@@ -15,15 +15,18 @@ use std::collections::BTreeMap;
 use gembok_crypto::AuditPublicKey;
 use gembok_store::AuditCheckpoint;
 
-use super::chain::{anchor_valid, checkpoint_valid, link, GENESIS};
+use super::chain::{anchor_valid, checkpoint_valid, GENESIS};
 use super::commit::to_hash;
 use super::keys::trusted_keys;
-use super::{AuditEvent, AuditLog};
+use super::walk::{walk, Checkpoints, Stretch, Walked};
+use super::AuditLog;
 use crate::CoreError;
 
-/// Events read per store call. Kept small: a page's rows are freed together, and
-/// pages of thousands made the allocator spend a tenth of the walk consolidating.
+/// Checkpoints read per store call.
 const PAGE: usize = 1024;
+
+/// At most this many threads walk the chain.
+const MAX_WALKERS: u64 = 4;
 
 /// The first thing found wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,7 +54,7 @@ impl VerifyReport {
     }
 }
 
-fn problem(seq: Option<u64>, message: String) -> Option<Problem> {
+pub(super) fn problem(seq: Option<u64>, message: String) -> Option<Problem> {
     Some(Problem { seq, message })
 }
 
@@ -73,7 +76,7 @@ impl AuditLog {
         let trusted = trusted_keys(store, &self.vault_id, self.signer().public_key())?;
         let mut report = VerifyReport::default();
         let anchor = super::retention::load_anchor(store)?;
-        let (mut expected, mut prev) = match &anchor {
+        let (mut expected, prev) = match &anchor {
             Some(a) => {
                 let valid = trusted
                     .get(&a.key_id)
@@ -92,7 +95,7 @@ impl AuditLog {
             }
             None => (1, GENESIS),
         };
-        let mut checkpoints: BTreeMap<u64, Vec<(bool, Vec<u8>)>> = BTreeMap::new();
+        let mut checkpoints = Checkpoints::new();
         let mut after = 0;
         loop {
             let page = store.audit_checkpoints(after, PAGE)?;
@@ -138,89 +141,30 @@ impl AuditLog {
             }
         }
         report.first_seq = expected;
-        let mut after = expected - 1;
-        let mut prefix = Vec::with_capacity(128);
-        loop {
-            let rows = match store.audit_events(after, PAGE) {
-                Ok(rows) => rows,
-                Err(gembok_store::StoreError::Integrity(what)) => {
-                    report.problem = problem(
-                        Some(expected),
-                        format!("the events from {expected} on cannot be read as stored: {what}"),
-                    );
-                    return Ok(report);
-                }
-                Err(e) => return Err(e.into()),
-            };
-            if rows.is_empty() {
-                break;
+        let head = store.audit_head()?.map_or(0, |(seq, _)| seq);
+        let plan = stretches(store, expected, prev, head, self.config.verify_stretch)?;
+        let results = std::thread::scope(|scope| {
+            let checkpoints = &checkpoints;
+            let handles: Vec<_> = plan
+                .into_iter()
+                .map(|stretch| scope.spawn(move || walk(store, checkpoints, &stretch)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect::<Result<Vec<Walked>, CoreError>>()
+        })?;
+        for w in results {
+            report.events += w.events;
+            expected = w.next;
+            if w.problem.is_some() {
+                report.problem = w.problem;
+                return Ok(report);
             }
-            for row in &rows {
-                if row.seq != expected {
-                    report.problem = problem(
-                        Some(expected),
-                        format!(
-                            "event {expected} is missing or out of place (found event {} there)",
-                            row.seq
-                        ),
-                    );
-                    return Ok(report);
-                }
-                let hash = link(&prev, row.seq, &row.body);
-                if row.hash.as_slice() != hash {
-                    report.problem = problem(
-                        Some(row.seq),
-                        format!("event {} was altered, removed or reordered: its hash does not follow from the chain", row.seq),
-                    );
-                    return Ok(report);
-                }
-                AuditEvent::columns_prefix(&mut prefix, row.time, &row.principal, &row.action);
-                if !row.body.starts_with(&prefix) {
-                    report.problem = problem(
-                        Some(row.seq),
-                        format!(
-                            "event {}: its indexed columns differ from the event itself",
-                            row.seq
-                        ),
-                    );
-                    return Ok(report);
-                }
-                // The refs column is not hashed, the body it is derived from is; the
-                // subject's access history is read through the refs.
-                let refs_problem = match AuditEvent::refs_of(&row.body) {
-                    Ok(refs) if refs == row.refs => None,
-                    Ok(_) => Some("the records it is filed under differ from the event itself"),
-                    Err(_) => Some("it cannot be read as an event"),
-                };
-                if let Some(what) = refs_problem {
-                    report.problem = problem(Some(row.seq), format!("event {}: {what}", row.seq));
-                    return Ok(report);
-                }
-                if let Some(cps) = checkpoints.remove(&row.seq) {
-                    if let Some((external, _)) = cps.iter().find(|(_, h)| h.as_slice() != hash) {
-                        let whose = if *external {
-                            "an external"
-                        } else {
-                            "the stored"
-                        };
-                        report.problem = problem(
-                            Some(row.seq),
-                            format!(
-                                "event {}: {whose} checkpoint names another head hash",
-                                row.seq
-                            ),
-                        );
-                        return Ok(report);
-                    }
-                }
-                prev = hash;
-                expected += 1;
-                report.events += 1;
-            }
-            after = expected - 1;
         }
         report.last_seq = expected - 1;
-        if let Some((&seq, cps)) = checkpoints.iter().next() {
+        // Every checkpoint up to the last event was compared with it on the way.
+        if let Some((&seq, cps)) = checkpoints.range(expected..).next() {
             let whose = if cps.iter().any(|(e, _)| *e) {
                 "an external"
             } else {
@@ -236,4 +180,43 @@ impl AuditLog {
         }
         Ok(report)
     }
+}
+
+/// The stretches to walk from `from` (whose predecessor hashed to `prev`) when the
+/// chain's head is at `head`. One per `stretch` events, at most one per core (but two
+/// even on one core, so that the split is always exercised) and [`MAX_WALKERS`].
+/// Each stretch after the first starts from the hash stored in the event before it,
+/// which the stretch before checks; when that event cannot be read, the stretch
+/// before reports it and the stretch's own start is moot.
+fn stretches(
+    store: &dyn gembok_store::Store,
+    from: u64,
+    prev: [u8; 32],
+    head: u64,
+    stretch: u64,
+) -> Result<Vec<Stretch>, CoreError> {
+    let total = (head + 1).saturating_sub(from);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get() as u64);
+    let walkers = (total / stretch.max(1)).clamp(1, cores.clamp(2, MAX_WALKERS));
+    let size = total / walkers;
+    let mut out = vec![Stretch {
+        from,
+        through: None,
+        prev,
+    }];
+    for i in 1..walkers {
+        let first = from + i * size;
+        let before = store.audit_events(first - 2, 1)?;
+        let hash = before
+            .first()
+            .and_then(|row| <[u8; 32]>::try_from(row.hash.as_slice()).ok())
+            .unwrap_or(GENESIS);
+        out[(i - 1) as usize].through = Some(first - 1);
+        out.push(Stretch {
+            from: first,
+            through: None,
+            prev: hash,
+        });
+    }
+    Ok(out)
 }
