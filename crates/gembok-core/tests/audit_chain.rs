@@ -548,3 +548,61 @@ fn added_sinks_receive_every_checkpoint_and_verify_accepts_them() {
     assert!(report.ok(), "{:?}", report.problem);
     assert_eq!(report.external_checkpoints, got.len() as u64);
 }
+
+#[test]
+fn the_lookup_of_events_by_record_is_checked_against_the_events() {
+    // Enough events for the store to merge their refs into `audit_refs` (it does so
+    // every 32,768), each naming one record.
+    let f = fixture(100_000);
+    let log = f.vault.audit();
+    let actor = Actor::system();
+    while log.head_seq() < 40_000 {
+        let batch = (0..5_000)
+            .map(|i| {
+                gembok_core::AuditEvent::new(&actor, "record.read", gembok_core_now() + i)
+                    .collection("customers")
+                    .records([gembok_types::RecordId::generate()])
+            })
+            .collect();
+        log.commit(Vec::new(), batch).unwrap();
+    }
+    let merged: i64 = f
+        .raw()
+        .query_row("SELECT count(*) FROM audit_refs", [], |r| r.get(0))
+        .unwrap();
+    assert!(merged >= 32_768, "refs were merged: {merged}");
+    assert_eq!(f.verify_problem(), None);
+
+    // (what, tampering, its undoing), on one connection (its temporary table).
+    let cases = [
+        (
+            "hide an access",
+            "CREATE TEMP TABLE saved AS SELECT * FROM audit_refs WHERE seq = 100;
+             DELETE FROM audit_refs WHERE seq = 100;",
+            "INSERT INTO audit_refs SELECT * FROM saved; DROP TABLE saved;",
+        ),
+        (
+            "invent an access",
+            "INSERT INTO audit_refs (record, seq) VALUES (zeroblob(16), 7);",
+            "DELETE FROM audit_refs WHERE record = zeroblob(16) AND seq = 7;",
+        ),
+        (
+            "move an access",
+            "UPDATE audit_refs SET seq = 200 WHERE seq = 300;",
+            "UPDATE audit_refs SET seq = 300 WHERE seq = 200
+               AND record NOT IN (SELECT r.record FROM audit_events e, audit_refs r
+                                  WHERE e.seq = 200 AND r.seq = 200 AND instr(e.refs, r.record) > 0);",
+        ),
+    ];
+    for (name, tamper, undo) in cases {
+        let c = f.raw();
+        c.execute_batch(tamper).unwrap();
+        let (seq, message) = f
+            .verify_problem()
+            .unwrap_or_else(|| panic!("{name}: not detected"));
+        assert_eq!(seq, None, "{name}");
+        assert!(message.contains("audit_refs"), "{name}: {message}");
+        c.execute_batch(undo).unwrap();
+        assert_eq!(f.verify_problem(), None, "{name}: undone");
+    }
+}

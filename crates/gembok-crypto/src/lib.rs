@@ -45,6 +45,7 @@ mod master;
 pub mod password;
 mod primitives;
 mod seal;
+mod set_digest;
 
 #[cfg(test)]
 mod kat_tests;
@@ -58,4 +59,5 @@ pub use keys::{constant_time_eq, random_bytes, SecretKey};
 pub use master::MasterKey;
 pub use primitives::{sha256, sha256_parts};
 pub use seal::{sealed_key_version, RecordCipher};
+pub use set_digest::{SetDigest, SetDigestKey};
 pub use zeroize::Zeroizing;

@@ -13,6 +13,7 @@
 use crate::errors::{conflict_on_unique, limit, record_id, Failure};
 use crate::session::Sql;
 use gembok_store::{AuditCheckpoint, AuditQuery, AuditRow, StoreError};
+use gembok_types::RecordId;
 use postgres::Row;
 
 fn stored_seq(seq: u64) -> Result<i64, Failure> {
@@ -116,6 +117,33 @@ pub(crate) fn head(conn: &mut impl Sql) -> Result<Option<(u64, Vec<u8>)>, Failur
         Some(row) => Ok(Some((read_seq(row.try_get(0)?)?, row.try_get(1)?))),
         None => Ok(None),
     }
+}
+
+/// Up to `max` entries of `audit_refs` after `after`, in key order, for `verify`.
+pub(crate) fn index_page(
+    conn: &mut impl Sql,
+    after: Option<(RecordId, u64)>,
+    max: usize,
+) -> Result<Vec<(RecordId, u64)>, Failure> {
+    // An empty BYTEA sorts before every 16-byte id.
+    let (record, seq): (Vec<u8>, i64) = match after {
+        Some((id, seq)) => (id.as_bytes().to_vec(), clamped_seq(seq)),
+        None => (Vec::new(), -1),
+    };
+    let rows = conn.query(
+        "SELECT record, seq FROM audit_refs WHERE (record, seq) > ($1::BYTEA, $2::BIGINT)
+         ORDER BY record, seq LIMIT $3",
+        &[&record, &seq, &limit(max)],
+    )?;
+    rows.iter()
+        .map(|row| {
+            let record: Vec<u8> = row.try_get(0)?;
+            let record: [u8; 16] = record.try_into().map_err(|_| {
+                Failure::Store(StoreError::Integrity("an audit ref is not a 16-byte id"))
+            })?;
+            Ok((RecordId::from_bytes(record), read_seq(row.try_get(1)?)?))
+        })
+        .collect()
 }
 
 pub(crate) fn events(

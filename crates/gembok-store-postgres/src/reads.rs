@@ -118,6 +118,19 @@ macro_rules! read_methods {
             self.read(|c| audit::events(c, after, limit))
         }
 
+        /// Every event's refs are indexed in the transaction that appends it.
+        fn audit_index_through(&self) -> Result<u64, StoreError> {
+            self.read(audit::head).map(|h| h.map_or(0, |(seq, _)| seq))
+        }
+
+        fn audit_index(
+            &self,
+            after: Option<(RecordId, u64)>,
+            limit: usize,
+        ) -> Result<Vec<(RecordId, u64)>, StoreError> {
+            self.read(|c| audit::index_page(c, after, limit))
+        }
+
         fn audit_query(
             &self,
             query: &AuditQuery,

@@ -68,3 +68,42 @@ fn two_servers_on_one_database_build_one_chain() {
         assert!(report.checkpoints >= 5);
     }
 }
+
+/// The lookup of events by record, which a subject's access history is read
+/// through, is compared with the records the events name.
+#[test]
+fn verify_checks_the_lookup_of_events_by_record() {
+    let db = fresh_db!();
+    let dir = tempfile::tempdir().unwrap();
+    let vault = Vault::initialize(
+        Arc::new(db.store()),
+        MasterKey::create_file(&dir.path().join("master.key")).unwrap(),
+        DEFAULT_SCHEMA,
+    )
+    .unwrap();
+    let actor = Actor::system();
+    for name in NAMES {
+        let id = vault
+            .create(&actor, "customers", &json!({ "name": name }))
+            .unwrap();
+        vault
+            .get(&actor, "customers", id, None, View::Masked)
+            .unwrap();
+    }
+    assert!(vault.audit().verify(&[]).unwrap().ok());
+    let mut c = db.client();
+    let hidden = c
+        .execute(
+            "DELETE FROM audit_refs WHERE seq = (SELECT max(seq) FROM audit_refs)",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(hidden, 1);
+    let problem = vault.audit().verify(&[]).unwrap().problem.unwrap();
+    assert_eq!(problem.seq, None);
+    assert!(
+        problem.message.contains("audit_refs"),
+        "{}",
+        problem.message
+    );
+}

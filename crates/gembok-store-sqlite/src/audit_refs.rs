@@ -42,6 +42,47 @@ pub(crate) fn index_now(conn: &Connection, seq: i64, refs: &[RecordId]) -> Resul
     insert_refs(conn, refs.iter().map(|id| (&id.as_bytes()[..], seq)))
 }
 
+/// Up to `limit` entries of `audit_refs` after `after`, in key order, for `verify`.
+pub(crate) fn index_page(
+    conn: &Connection,
+    after: Option<(RecordId, u64)>,
+    limit: usize,
+) -> Result<Vec<(RecordId, u64)>, StoreError> {
+    // An empty blob sorts before every 16-byte id, so `(x'', -1)` is before all.
+    let (record, seq) = match &after {
+        Some((id, seq)) => (&id.as_bytes()[..], crate::audit_write::clamped_seq(*seq)),
+        None => (&[][..], -1),
+    };
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT record, seq FROM audit_refs WHERE (record, seq) > (?1, ?2)
+             ORDER BY record, seq LIMIT ?3",
+        )
+        .map_err(map)?;
+    let mut rows = stmt
+        .query(params![
+            record,
+            seq,
+            i64::try_from(limit).unwrap_or(i64::MAX)
+        ])
+        .map_err(map)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(map)? {
+        let record: [u8; 16] = row
+            .get_ref(0)
+            .map_err(map)?
+            .as_blob()
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or(StoreError::Integrity("an audit ref is not a 16-byte id"))?;
+        let seq: i64 = row.get(1).map_err(map)?;
+        let seq = u64::try_from(seq)
+            .map_err(|_| StoreError::Integrity("an audit ref names a negative seq"))?;
+        out.push((RecordId::from_bytes(record), seq));
+    }
+    Ok(out)
+}
+
 /// Insert `(record, seq)` lookup entries; a repeated one is one entry, not an error.
 fn insert_refs<'a>(
     conn: &Connection,

@@ -130,6 +130,18 @@ macro_rules! read_methods {
             audit_read::events(&self.reader(), after, limit)
         }
 
+        fn audit_index_through(&self) -> Result<u64, StoreError> {
+            $crate::audit_refs::through(&self.reader()).map(|seq| seq.max(0).unsigned_abs())
+        }
+
+        fn audit_index(
+            &self,
+            after: Option<(RecordId, u64)>,
+            limit: usize,
+        ) -> Result<Vec<(RecordId, u64)>, StoreError> {
+            $crate::audit_refs::index_page(&self.reader(), after, limit)
+        }
+
         fn audit_query(
             &self,
             query: &AuditQuery,

@@ -196,6 +196,26 @@ pub trait Store: Send + Sync {
     /// export walk the chain with these).
     fn audit_events(&self, after: u64, limit: usize) -> Result<Vec<AuditRow>, StoreError>;
 
+    /// The last `seq` through which the lookup of audit events by record (a derived
+    /// index a subject's access history is read through) holds every event's refs;
+    /// events above it are found through their own refs column. `audit verify`
+    /// compares that lookup with the events. 0 for a backend that keeps no separate
+    /// lookup (the default).
+    fn audit_index_through(&self) -> Result<u64, StoreError> {
+        Ok(0)
+    }
+
+    /// Up to `limit` entries `(record, seq)` of that lookup after `after`, in key
+    /// order (record, then seq). Empty for a backend without one (the default).
+    fn audit_index(
+        &self,
+        after: Option<(RecordId, u64)>,
+        limit: usize,
+    ) -> Result<Vec<(RecordId, u64)>, StoreError> {
+        let _ = (after, limit);
+        Ok(Vec::new())
+    }
+
     /// Up to `limit` audit events matching `query` with `seq < before` (all when
     /// `None`), newest first (cursor pagination for readers).
     fn audit_query(

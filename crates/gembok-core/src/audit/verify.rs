@@ -8,17 +8,21 @@
 //! hash, the position and the body); cutting events off the end is caught by any
 //! checkpoint, stored or external, that names a position past the new end; a
 //! checkpoint changed in the database no longer carries a valid signature from a
-//! trusted key.
+//! trusted key. Last, the store's lookup of events by record (from which a subject's
+//! access history is read) is compared with the records the events name, through an
+//! order-independent keyed digest of both ([`gembok_crypto::SetDigest`]): a lookup
+//! entry removed, added or moved is found, though not located. Long chains are walked
+//! in stretches on several threads (see `walk`).
 
 use std::collections::BTreeMap;
 
-use gembok_crypto::AuditPublicKey;
+use gembok_crypto::{AuditPublicKey, SetDigestKey};
 use gembok_store::AuditCheckpoint;
 
 use super::chain::{anchor_valid, checkpoint_valid, GENESIS};
 use super::commit::to_hash;
 use super::keys::trusted_keys;
-use super::walk::{walk, Checkpoints, Stretch, Walked};
+use super::walk::{index_digest, walk, Checkpoints, IndexCheck, Stretch, Walked};
 use super::AuditLog;
 use crate::CoreError;
 
@@ -143,24 +147,35 @@ impl AuditLog {
         report.first_seq = expected;
         let head = store.audit_head()?.map_or(0, |(seq, _)| seq);
         let plan = stretches(store, expected, prev, head, self.config.verify_stretch)?;
-        let results = std::thread::scope(|scope| {
-            let checkpoints = &checkpoints;
-            let handles: Vec<_> = plan
+        // The lookup by record is read from one snapshot, alongside the walks; its mark
+        // says which events' refs it must hold.
+        let key = SetDigestKey::generate()?;
+        let snapshot = store.snapshot()?;
+        let index = IndexCheck {
+            key: &key,
+            through: snapshot.audit_index_through()?,
+        };
+        let (results, indexed) = std::thread::scope(|scope| {
+            let (checkpoints, index, snapshot) = (&checkpoints, &index, &snapshot);
+            let indexed = scope.spawn(move || index_digest(snapshot.as_ref(), index.key));
+            let walks: Vec<_> = plan
                 .into_iter()
-                .map(|stretch| scope.spawn(move || walk(store, checkpoints, &stretch)))
+                .map(|stretch| scope.spawn(move || walk(store, checkpoints, &stretch, index)))
                 .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect::<Result<Vec<Walked>, CoreError>>()
-        })?;
+            let results: Vec<Result<Walked, CoreError>> = walks.into_iter().map(joined).collect();
+            (results, joined(indexed))
+        });
+        drop(snapshot);
+        let mut refs = key.digest();
         for w in results {
+            let w = w?;
             report.events += w.events;
             expected = w.next;
             if w.problem.is_some() {
                 report.problem = w.problem;
                 return Ok(report);
             }
+            refs.absorb(&w.refs);
         }
         report.last_seq = expected - 1;
         // Every checkpoint up to the last event was compared with it on the way.
@@ -177,9 +192,25 @@ impl AuditLog {
                     report.last_seq
                 ),
             );
+            return Ok(report);
+        }
+        if !indexed?.same_set(&refs) {
+            report.problem = problem(
+                None,
+                "the lookup of events by record (`audit_refs`) does not match the records the \
+                 events name: a subject's access history could leave out or invent accesses"
+                    .into(),
+            );
         }
         Ok(report)
     }
+}
+
+/// A scoped thread's result; its panic goes on in the caller.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|p| std::panic::resume_unwind(p))
 }
 
 /// The stretches to walk from `from` (whose predecessor hashed to `prev`) when the

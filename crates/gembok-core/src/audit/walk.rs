@@ -11,7 +11,9 @@
 
 use std::collections::BTreeMap;
 
+use gembok_crypto::{SetDigest, SetDigestKey};
 use gembok_store::{AuditRow, Store, StoreError};
+use gembok_types::RecordId;
 
 use super::chain::link;
 use super::verify::{problem, Problem};
@@ -37,12 +39,46 @@ pub(super) struct Stretch {
 }
 
 /// What one walk found: the events it checked, and its first problem.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Walked {
     pub events: u64,
     /// The next position the walk expected (one past the last event checked).
     pub next: u64,
     pub problem: Option<Problem>,
+    /// The refs of the events it checked up to the lookup's mark, as `(record, seq)`
+    /// entries of the lookup by record (see [`index_digest`]).
+    pub refs: SetDigest,
+}
+
+/// What the events' refs are compared with: the lookup of events by record holds
+/// each event's refs once it is marked as merged through that event.
+pub(super) struct IndexCheck<'a> {
+    pub key: &'a SetDigestKey,
+    pub through: u64,
+}
+
+/// One lookup entry as the digests see it: the record's 16 bytes, then `seq`.
+fn entry(record: &RecordId, seq: u64) -> [u8; 24] {
+    let mut out = [0; 24];
+    out[..16].copy_from_slice(record.as_bytes());
+    out[16..].copy_from_slice(&seq.to_be_bytes());
+    out
+}
+
+/// The digest of every entry of the lookup of events by record in `store` (a
+/// snapshot, so that the entries and the mark are one moment's).
+pub(super) fn index_digest(store: &dyn Store, key: &SetDigestKey) -> Result<SetDigest, CoreError> {
+    let mut digest = key.digest();
+    let mut after = None;
+    loop {
+        let page = store.audit_index(after, PAGE)?;
+        let Some(last) = page.last() else { break };
+        after = Some(*last);
+        for (record, seq) in &page {
+            digest.add(&entry(record, *seq));
+        }
+    }
+    Ok(digest)
 }
 
 /// Walk `stretch`. `Err` only when the store cannot be read.
@@ -50,11 +86,14 @@ pub(super) fn walk(
     store: &dyn Store,
     checkpoints: &Checkpoints,
     stretch: &Stretch,
+    index: &IndexCheck<'_>,
 ) -> Result<Walked, CoreError> {
     let (through, mut prev) = (stretch.through, stretch.prev);
     let mut out = Walked {
+        events: 0,
         next: stretch.from,
-        ..Walked::default()
+        problem: None,
+        refs: index.key.digest(),
     };
     let mut prefix = Vec::with_capacity(128);
     while through.is_none_or(|t| out.next <= t) {
@@ -82,6 +121,11 @@ pub(super) fn walk(
                 Err(p) => {
                     out.problem = Some(p);
                     return Ok(out);
+                }
+            }
+            if row.seq <= index.through {
+                for record in &row.refs {
+                    out.refs.add(&entry(record, row.seq));
                 }
             }
             out.next += 1;

@@ -255,6 +255,18 @@ impl Store for Faulty {
         self.inner.audit_head()
     }
 
+    fn audit_index_through(&self) -> Result<u64, StoreError> {
+        self.inner.audit_index_through()
+    }
+
+    fn audit_index(
+        &self,
+        after: Option<(RecordId, u64)>,
+        limit: usize,
+    ) -> Result<Vec<(RecordId, u64)>, StoreError> {
+        self.inner.audit_index(after, limit)
+    }
+
     fn audit_events(&self, after: u64, limit: usize) -> Result<Vec<AuditRow>, StoreError> {
         match self.fault {
             Fault::AuditEventsOverLimit => self.inner.audit_events(after, limit.saturating_add(1)),
