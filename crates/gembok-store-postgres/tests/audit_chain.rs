@@ -16,6 +16,18 @@ const NAMES: [&str; 8] = [
     "Ani", "Budi", "Citra", "Dedi", "Eka", "Fajar", "Gita", "Hadi",
 ];
 
+/// Create a customer for each of [`NAMES`] and read it back.
+fn create_and_read(vault: &Vault, actor: &Actor) {
+    for name in NAMES {
+        let id = vault
+            .create(actor, "customers", &json!({ "name": name }))
+            .unwrap();
+        vault
+            .get(actor, "customers", id, None, View::Masked)
+            .unwrap();
+    }
+}
+
 #[test]
 fn two_servers_on_one_database_build_one_chain() {
     let db = fresh_db!();
@@ -46,14 +58,7 @@ fn two_servers_on_one_database_build_one_chain() {
                     principal: format!("key_server{}_{t}", t % 2),
                     ..Actor::system()
                 };
-                for name in NAMES {
-                    let id = vault
-                        .create(&actor, "customers", &json!({ "name": name }))
-                        .unwrap();
-                    vault
-                        .get(&actor, "customers", id, None, View::Masked)
-                        .unwrap();
-                }
+                create_and_read(&vault, &actor);
             })
         })
         .collect();
@@ -81,15 +86,7 @@ fn verify_checks_the_lookup_of_events_by_record() {
         DEFAULT_SCHEMA,
     )
     .unwrap();
-    let actor = Actor::system();
-    for name in NAMES {
-        let id = vault
-            .create(&actor, "customers", &json!({ "name": name }))
-            .unwrap();
-        vault
-            .get(&actor, "customers", id, None, View::Masked)
-            .unwrap();
-    }
+    create_and_read(&vault, &Actor::system());
     assert!(vault.audit().verify(&[]).unwrap().ok());
     let mut c = db.client();
     let hidden = c
