@@ -8,6 +8,8 @@
 //! stored hash a stretch starts from is itself checked by the walk of the stretch
 //! before, so the stretches together check exactly what one walk from the start would,
 //! and the first problem of the lowest stretch is the first problem of the chain.
+//! Each walk also gathers the digest of its events' refs that the store's lookup of
+//! events by record must hold, which `verify` compares with a digest of that lookup.
 
 use std::collections::BTreeMap;
 
