@@ -19,6 +19,7 @@ mod deferred;
 mod event;
 mod group;
 mod keys;
+mod locate;
 mod query;
 mod retention;
 mod sink;

@@ -10,9 +10,9 @@
 //! checkpoint changed in the database no longer carries a valid signature from a
 //! trusted key. Last, the store's lookup of events by record (from which a subject's
 //! access history is read) is compared with the records the events name, through an
-//! order-independent keyed digest of both ([`gembok_crypto::SetDigest`]): a lookup
-//! entry removed, added or moved is found, though not located. Long chains are walked
-//! in stretches on several threads (see `walk`).
+//! order-independent keyed digest of both ([`gembok_crypto::SetDigest`]); when they
+//! differ, an exact pass (`locate`) names the lowest event whose entries differ.
+//! Long chains are walked in stretches on several threads (see `walk`).
 
 use std::collections::BTreeMap;
 
@@ -22,6 +22,7 @@ use gembok_store::AuditCheckpoint;
 use super::chain::{anchor_valid, checkpoint_valid, GENESIS};
 use super::commit::to_hash;
 use super::keys::trusted_keys;
+use super::locate::locate_index_problem;
 use super::walk::{index_digest, walk, Checkpoints, IndexCheck, Stretch, Walked};
 use super::AuditLog;
 use crate::CoreError;
@@ -195,12 +196,15 @@ impl AuditLog {
             return Ok(report);
         }
         if !indexed?.same_set(&refs) {
-            report.problem = problem(
-                None,
-                "the lookup of events by record (`audit_refs`) does not match the records the \
-                 events name: a subject's access history could leave out or invent accesses"
-                    .into(),
-            );
+            report.problem = locate_index_problem(store)?.or_else(|| {
+                problem(
+                    None,
+                    "the lookup of events by record (`audit_refs`) does not match the records \
+                     the events name: a subject's access history could leave out or invent \
+                     accesses"
+                        .into(),
+                )
+            });
         }
         Ok(report)
     }
