@@ -10,6 +10,7 @@
 use gembok_store::Store;
 
 use super::verify::Problem;
+use super::walk::each_index_entry;
 use crate::CoreError;
 
 /// Entries held at most (24 bytes each, about 1.2 GiB at this bound).
@@ -46,22 +47,16 @@ pub(super) fn locate_index_problem(store: &dyn Store) -> Result<Option<Problem>,
         }
     };
     let mut next = wanted.iter().peekable();
-    let mut cursor = None;
-    loop {
-        let page = snapshot.audit_index(cursor, PAGE)?;
-        let Some(last) = page.last() else { break };
-        cursor = Some(*last);
-        for (record, seq) in &page {
-            let entry = (*record.as_bytes(), *seq);
-            // Wanted entries before this one are missing from the lookup.
-            while let Some(w) = next.next_if(|w| **w < entry) {
-                note(w.1, true);
-            }
-            if next.next_if(|w| **w == entry).is_none() {
-                note(*seq, false);
-            }
+    each_index_entry(snapshot.as_ref(), |record, seq| {
+        let entry = (*record.as_bytes(), seq);
+        // Wanted entries before this one are missing from the lookup.
+        while let Some(w) = next.next_if(|w| **w < entry) {
+            note(w.1, true);
         }
-    }
+        if next.next_if(|w| **w == entry).is_none() {
+            note(seq, false);
+        }
+    })?;
     for w in next {
         note(w.1, true);
     }

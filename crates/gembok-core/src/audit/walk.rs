@@ -71,16 +71,26 @@ fn entry(record: &RecordId, seq: u64) -> [u8; 24] {
 /// snapshot, so that the entries and the mark are one moment's).
 pub(super) fn index_digest(store: &dyn Store, key: &SetDigestKey) -> Result<SetDigest, CoreError> {
     let mut digest = key.digest();
+    each_index_entry(store, |record, seq| digest.add(&entry(record, seq)))?;
+    Ok(digest)
+}
+
+/// Hand every entry of the lookup of events by record in `store` to `each`, in key
+/// order (record, then seq).
+pub(super) fn each_index_entry(
+    store: &dyn Store,
+    mut each: impl FnMut(&RecordId, u64),
+) -> Result<(), CoreError> {
     let mut after = None;
     loop {
         let page = store.audit_index(after, PAGE)?;
         let Some(last) = page.last() else { break };
         after = Some(*last);
         for (record, seq) in &page {
-            digest.add(&entry(record, *seq));
+            each(record, *seq);
         }
     }
-    Ok(digest)
+    Ok(())
 }
 
 /// Walk `stretch`. `Err` only when the store cannot be read.
