@@ -52,25 +52,30 @@ async fn auth_unknown_and_known_addresses_are_indistinguishable() {
     assert_eq!((s1, &b1), (s2, &b2), "same status and body");
     assert_eq!(s1, 401);
 
-    // Interleaved, so that a change of machine load hits both alike.
-    let (mut known, mut unknown) = (Vec::new(), Vec::new());
-    for _ in 0..50 {
-        let (t, s, b) = attempt("cs@tokomaju.id").await;
-        assert_eq!((s, &b), (401, &b1));
-        known.push(t);
-        let (t, s, b) = attempt("nobody@tokomaju.id").await;
-        assert_eq!((s, &b), (401, &b1));
-        unknown.push(t);
+    // Interleaved, so that a change of machine load hits both alike. The Argon2id hash
+    // is most of either answer, so skipping it for an unknown address would give a
+    // ratio far outside this band in every round; the band itself is wide enough for
+    // the other tests of this binary running beside this one on a two-core machine,
+    // and a burst of load from outside it only costs a further round.
+    let mut rounds = Vec::new();
+    for _ in 0..3 {
+        let (mut known, mut unknown) = (Vec::new(), Vec::new());
+        for _ in 0..50 {
+            let (t, s, b) = attempt("cs@tokomaju.id").await;
+            assert_eq!((s, &b), (401, &b1));
+            known.push(t);
+            let (t, s, b) = attempt("nobody@tokomaju.id").await;
+            assert_eq!((s, &b), (401, &b1));
+            unknown.push(t);
+        }
+        let (k, u) = (median(known), median(unknown));
+        let ratio = k.as_secs_f64() / u.as_secs_f64();
+        rounds.push(format!("known {k:?} vs unknown {u:?} (ratio {ratio:.3})"));
+        if (0.75..=1.33).contains(&ratio) {
+            return;
+        }
     }
-    let (k, u) = (median(known), median(unknown));
-    let ratio = k.as_secs_f64() / u.as_secs_f64();
-    // The Argon2id hash is most of either answer, so skipping it for an unknown address
-    // would give a ratio far outside this band; the band itself is wide enough for the
-    // other tests of this binary running beside this one on a two-core machine.
-    assert!(
-        (0.75..=1.33).contains(&ratio),
-        "median known {k:?} vs unknown {u:?} (ratio {ratio:.3})"
-    );
+    panic!("medians outside 0.75-1.33 in every round: {rounds:?}");
 }
 
 /// Two free failures, then a one-second wait, locked at the fourth.
