@@ -6,8 +6,10 @@
 //! themselves by a separate lock.
 
 mod admin;
+mod change;
 mod credentials;
 mod keys;
+mod prepare;
 mod read;
 mod read_deferred;
 mod refresh;

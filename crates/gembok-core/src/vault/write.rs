@@ -1,6 +1,6 @@
-//! Writes: create (single and batch), partial update and delete.
+//! Creating records, one or a batch (updates and deletes are in `change`).
 //!
-//! A batch is all-or-nothing: every row is parsed and checked first, and if any row is
+//! A batch is all-or-nothing: every row is parsed and checked first (`prepare`), and if any row is
 //! invalid the whole batch is refused with a report per row and nothing is written. A
 //! valid batch is sealed (on all cores when it is large) and committed in one store
 //! transaction together with its blind-index entries.
@@ -8,19 +8,16 @@
 use std::collections::BTreeSet;
 
 use gembok_store::{Mutation, RecordMeta, SealedRecord};
-use gembok_types::{FieldType, RecordId};
+use gembok_types::RecordId;
 use serde_json::Value;
 
-use super::seal::{index_mutations, seal_fields};
-use super::{State, Vault};
+use super::prepare::{prepare_rows, seal_parallel, Prepared, MAX_ROW_ERRORS};
+use super::seal::index_mutations;
+use super::Vault;
 use crate::audit::{Actor, AuditEvent};
-use crate::input::{as_object, parse_fields, FieldInput};
 use crate::schema::{Collection, SubjectRule};
 use crate::time::now_ms;
 use crate::{CoreError, RowError, MAX_BATCH};
-
-/// Rows a batch reports errors for at most; the count covers the rest.
-const MAX_ROW_ERRORS: usize = 100;
 
 /// A document written in the same transaction as a batch of new records.
 #[derive(Clone, PartialEq, Eq)]
@@ -76,12 +73,6 @@ impl std::fmt::Debug for SealedBatch {
             .field("mutations", &self.muts.len())
             .finish()
     }
-}
-
-struct Prepared<'s> {
-    id: RecordId,
-    subject: RecordId,
-    fields: Vec<FieldInput<'s>>,
 }
 
 impl Vault {
@@ -230,84 +221,6 @@ impl Vault {
         Ok(ids)
     }
 
-    /// Change some fields of a record; `null` removes an optional field. The field that
-    /// names the record's subject cannot be changed.
-    pub fn update(
-        &self,
-        actor: &Actor,
-        collection: &str,
-        id: RecordId,
-        input: &Value,
-    ) -> Result<(), CoreError> {
-        let state = self.snapshot();
-        let coll = state.schema.collection(collection)?;
-        let fields = parse_fields(coll, as_object(input)?, true)?;
-        if fields.is_empty() {
-            return Err(CoreError::InvalidInput(
-                "an update must name at least one field".into(),
-            ));
-        }
-        if let SubjectRule::Field(subject_field) = &coll.subject {
-            if fields.iter().any(|f| &f.spec.name == subject_field) {
-                return Err(CoreError::InvalidInput(format!(
-                    "field `{subject_field}` names the data subject and cannot be changed"
-                )));
-            }
-        }
-        let cname = coll.name.as_str();
-        let sealed = seal_fields(&state, cname, id, &fields)?;
-        let remove: Vec<String> = fields
-            .iter()
-            .filter(|f| f.value.is_none())
-            .map(|f| f.spec.name.to_string())
-            .collect();
-        let mut muts = vec![Mutation::UpdateFields {
-            collection: cname.to_owned(),
-            id,
-            set: sealed.fields,
-            remove,
-            updated_at: now_ms(),
-        }];
-        for f in fields.iter().filter(|f| f.spec.searchable) {
-            muts.push(Mutation::DeleteIndex {
-                collection: cname.to_owned(),
-                field: f.spec.name.to_string(),
-                record: id,
-            });
-        }
-        muts.extend(index_mutations(sealed.index));
-        let event = AuditEvent::new(actor, "record.update", now_ms())
-            .collection(cname)
-            .records([id])
-            .fields(fields.iter().map(|f| f.spec.name.as_str()));
-        self.audit.commit(muts, vec![event])?;
-        Ok(())
-    }
-
-    /// Delete a record and its index entries.
-    pub fn delete(&self, actor: &Actor, collection: &str, id: RecordId) -> Result<(), CoreError> {
-        let state = self.snapshot();
-        let coll = state.schema.collection(collection)?;
-        let event = AuditEvent::new(actor, "record.delete", now_ms())
-            .collection(coll.name.as_str())
-            .records([id]);
-        let mut muts = vec![Mutation::Delete {
-            collection: coll.name.to_string(),
-            id,
-        }];
-        // A deleted record's credentials take their throttle state with them.
-        for f in coll.fields.values() {
-            if matches!(f.field_type, FieldType::Password | FieldType::Totp) {
-                muts.push(Mutation::DeleteDoc {
-                    kind: super::CREDENTIAL_THROTTLE_DOC.into(),
-                    id: format!("{}/{id}/{}", coll.name, f.name),
-                });
-            }
-        }
-        self.audit.commit(muts, vec![event])?;
-        Ok(())
-    }
-
     /// Every referenced subject must exist before records pointing to it are written.
     fn check_references(&self, coll: &Collection, rows: &[Prepared<'_>]) -> Result<(), CoreError> {
         let SubjectRule::Field(field) = &coll.subject else {
@@ -352,94 +265,4 @@ impl Vault {
             total: rows.len(),
         })
     }
-}
-
-fn prepare_rows<'s>(
-    coll: &'s Collection,
-    inputs: &[Value],
-) -> Result<Vec<Prepared<'s>>, CoreError> {
-    let mut prepared = Vec::with_capacity(inputs.len());
-    let mut errors = Vec::new();
-    for (row, input) in inputs.iter().enumerate() {
-        match prepare_one(coll, input) {
-            Ok(p) => prepared.push(p),
-            Err(e) if inputs.len() == 1 => return Err(e),
-            Err(e) => {
-                if errors.len() < MAX_ROW_ERRORS {
-                    errors.push(RowError {
-                        row,
-                        message: e.to_string(),
-                    });
-                }
-            }
-        }
-    }
-    if !errors.is_empty() || prepared.len() != inputs.len() {
-        return Err(CoreError::Batch {
-            errors,
-            total: inputs.len(),
-        });
-    }
-    Ok(prepared)
-}
-
-fn prepare_one<'s>(coll: &'s Collection, input: &Value) -> Result<Prepared<'s>, CoreError> {
-    let fields = parse_fields(coll, as_object(input)?, false)?;
-    let id = RecordId::generate();
-    let subject = match &coll.subject {
-        SubjectRule::SelfSubject => id,
-        SubjectRule::Field(name) => {
-            let f = fields
-                .iter()
-                .find(|f| &f.spec.name == name && f.spec.field_type == FieldType::Reference)
-                .and_then(|f| f.value.as_ref())
-                .ok_or_else(|| CoreError::MissingField(name.to_string()))?;
-            f.as_str().parse().map_err(|_| CoreError::InvalidField {
-                field: name.to_string(),
-                rule: "reference.format",
-                reason: "not a record id",
-            })?
-        }
-    };
-    Ok(Prepared {
-        id,
-        subject,
-        fields,
-    })
-}
-
-/// Seal rows, spreading large batches over the available cores.
-fn seal_parallel(
-    state: &State,
-    collection: &str,
-    rows: &[Prepared<'_>],
-) -> Result<Vec<super::seal::SealedFields>, CoreError> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if rows.len() < 256 || threads < 2 {
-        return rows
-            .iter()
-            .map(|p| seal_fields(state, collection, p.id, &p.fields))
-            .collect();
-    }
-    let chunk = rows.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = rows
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|p| seal_fields(state, collection, p.id, &p.fields))
-                        .collect::<Result<Vec<_>, _>>()
-                })
-            })
-            .collect();
-        let mut out = Vec::with_capacity(rows.len());
-        for h in handles {
-            let part = h
-                .join()
-                .map_err(|_| CoreError::Integrity("a sealing thread failed".into()))??;
-            out.extend(part);
-        }
-        Ok(out)
-    })
 }
