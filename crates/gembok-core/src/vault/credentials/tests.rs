@@ -4,12 +4,15 @@
 use std::sync::Arc;
 
 use gembok_crypto::MasterKey;
-use gembok_store::Store;
+use gembok_store::{Mutation, Store};
 use gembok_store_sqlite::SqliteStore;
 use serde_json::json;
 
 use super::*;
+use crate::input::FieldInput;
+use crate::vault::seal::seal_fields;
 use crate::{ErrorKind, View, DEFAULT_SCHEMA};
+use gembok_types::values::Totp;
 
 /// RFC 6238's SHA-1 test secret, "12345678901234567890", in base32.
 const RFC_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
