@@ -4,7 +4,7 @@
 //! is confirmed, so a person who loses the QR code halfway can start again with the same
 //! token; the account stays pending (unable to log in) until then.
 
-use super::login::Credential;
+use super::failures::Credential;
 use crate::access::RoleName;
 use crate::audit::{Actor, AuditEvent};
 use crate::staff::password_policy::{self, PasswordContext};

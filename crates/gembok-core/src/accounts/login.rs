@@ -1,15 +1,14 @@
 //! Login: password first (throttled before hashing, the same cost and answer for an
 //! unknown address), then the second factor against a short-lived challenge.
 
-use crate::audit::{AuditEvent, Outcome};
-use crate::staff::throttle::Verdict;
 use crate::staff::totp::{self, TotpCheck};
 
 use super::docs::{self, AccountDoc, TokenDoc, TokenPurpose};
+use super::failures::Credential;
 use super::storage::KIND_TOKEN;
 use super::{
-    AccountError, AccountStatus, Accounts, AttemptOutcome, ClientInfo, LoginOutcome, NoticeKind,
-    SessionGrant, StaffEmail,
+    AccountError, AccountStatus, Accounts, AttemptOutcome, ClientInfo, LoginOutcome, SessionGrant,
+    StaffEmail,
 };
 use crate::staff::session::SessionSecret;
 
@@ -109,80 +108,6 @@ impl Accounts {
         Ok(LoginOutcome::Session(grant))
     }
 
-    /// The answer for an unknown or not yet enrolled address: hash against the dummy
-    /// hash (same cost), count the failure in a store document (same throttling, seen
-    /// by every server on the database), same error.
-    fn unknown_login(
-        &self,
-        email_id: Option<&str>,
-        password: &str,
-        client: &ClientInfo,
-        now: i64,
-    ) -> Result<LoginOutcome, AccountError> {
-        let key = email_id.unwrap_or("invalid");
-        match self.unknown_verdict(key, now)? {
-            Verdict::Allowed => {}
-            Verdict::Wait { retry_after_ms } => {
-                self.note_unknown(client, "throttled", Vec::new(), now)?;
-                return Err(AccountError::Throttled {
-                    retry_after_secs: retry_secs(retry_after_ms),
-                });
-            }
-            Verdict::Locked => {
-                self.note_unknown(client, "locked", Vec::new(), now)?;
-                return Err(AccountError::Locked);
-            }
-        }
-        let _ = self.hashing.verify(None, password)?;
-        let _guard = self.locked();
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let count = self.unknown_failure(key, now)?;
-            match self.note_unknown(client, "wrong_password", vec![count], now) {
-                Err(AccountError::Core(crate::CoreError::Store(
-                    gembok_store::StoreError::Changed,
-                ))) if attempt < MAX_COUNT_ATTEMPTS => {}
-                other => {
-                    other?;
-                    return Err(AccountError::InvalidCredentials);
-                }
-            }
-        }
-    }
-
-    fn note_unknown(
-        &self,
-        client: &ClientInfo,
-        code: &str,
-        muts: Vec<gembok_store::Mutation>,
-        now: i64,
-    ) -> Result<(), AccountError> {
-        let actor = crate::audit::Actor {
-            principal: "unknown".into(),
-            role: String::new(),
-            client: client.address.clone(),
-            request_id: client.request_id.clone(),
-            ..Default::default()
-        };
-        let event =
-            AuditEvent::new(&actor, "login.failed", now).outcome(Outcome::Denied, Some(code));
-        if muts.is_empty() {
-            self.audit.record(event)?;
-        } else {
-            self.audit.commit(muts, vec![event])?;
-        }
-        self.remember_attempt(
-            super::history::UNKNOWN,
-            "login",
-            AttemptOutcome::Failure,
-            code,
-            client,
-            false,
-            now,
-        )
-    }
-
     /// Complete a login challenge with a TOTP code or a recovery code, or confirm a
     /// TOTP enrolment with a TOTP code. Returns the session; after an enrolment it also
     /// carries the ten recovery codes, shown once.
@@ -264,123 +189,6 @@ impl Accounts {
         let extra = vec![docs::delete(KIND_TOKEN, token_id)];
         self.start_session(&mut account, step, extra, Vec::new(), client, now)
     }
-
-    /// Refuse at once when the credential is locked or must wait; the refusal is
-    /// recorded like any other attempt.
-    pub(crate) fn check_verdict(
-        &self,
-        account: &AccountDoc,
-        state: &crate::staff::throttle::FailureState,
-        step: &str,
-        client: &ClientInfo,
-        now: i64,
-    ) -> Result<(), AccountError> {
-        let (reason, err) = match state.verdict(now, &self.config.throttle) {
-            Verdict::Allowed => return Ok(()),
-            Verdict::Wait { retry_after_ms } => (
-                "throttled",
-                AccountError::Throttled {
-                    retry_after_secs: retry_secs(retry_after_ms),
-                },
-            ),
-            Verdict::Locked => ("locked", AccountError::Locked),
-        };
-        let event = self
-            .event(account, client, "login.failed", now)
-            .outcome(Outcome::Denied, Some(reason));
-        self.audit.record(event)?;
-        self.remember_attempt(
-            account.id.as_str(),
-            step,
-            AttemptOutcome::Failure,
-            reason,
-            client,
-            false,
-            now,
-        )?;
-        Err(err)
-    }
-
-    /// Count one failure of `cred` on `account` (as read under the account lock) and
-    /// store it; when it locks the credential, audit and notify that too. Another
-    /// server may have counted meanwhile: then the failure is counted again on a fresh
-    /// read, so every failure on every server adds up.
-    pub(crate) fn fail(
-        &self,
-        mut account: AccountDoc,
-        cred: Credential,
-        step: &str,
-        reason: &str,
-        client: &ClientInfo,
-        now: i64,
-    ) -> Result<(), AccountError> {
-        let mut attempt = 0;
-        let locks = loop {
-            attempt += 1;
-            let locks = cred
-                .state(&mut account)
-                .record_failure(now, &self.config.throttle);
-            let mut events = vec![self
-                .event(&account, client, "login.failed", now)
-                .outcome(Outcome::Denied, Some(reason))];
-            if locks {
-                events.push(
-                    self.event(&account, client, "account.locked", now)
-                        .code(&format!("credential:{step}")),
-                );
-            }
-            match self.audit.commit(vec![self.put_account(&account)?], events) {
-                Ok(()) => break locks,
-                Err(crate::CoreError::Store(gembok_store::StoreError::Changed))
-                    if attempt < MAX_COUNT_ATTEMPTS =>
-                {
-                    account = self
-                        .load_account(&account.id)?
-                        .ok_or(AccountError::InvalidCredentials)?;
-                }
-                Err(e) => return Err(e.into()),
-            }
-        };
-        let account = &account;
-        self.remember_attempt(
-            account.id.as_str(),
-            step,
-            AttemptOutcome::Failure,
-            reason,
-            client,
-            false,
-            now,
-        )?;
-        if locks {
-            self.notify(account, NoticeKind::Locked, client, now);
-        }
-        Ok(())
-    }
-}
-
-/// Reads and writes of one account to count a failure before giving up.
-const MAX_COUNT_ATTEMPTS: u32 = 16;
-
-/// Which of an account's credentials an attempt tried.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Credential {
-    Password,
-    Totp,
-    Recovery,
-}
-
-impl Credential {
-    fn state(self, account: &mut AccountDoc) -> &mut crate::staff::throttle::FailureState {
-        match self {
-            Credential::Password => &mut account.password_failures,
-            Credential::Totp => &mut account.totp_failures,
-            Credential::Recovery => &mut account.recovery_failures,
-        }
-    }
-}
-
-pub(crate) fn retry_secs(ms: i64) -> u64 {
-    u64::try_from((ms + 999) / 1000).unwrap_or(1).max(1)
 }
 
 pub(crate) fn unix_secs(now_ms: i64) -> u64 {

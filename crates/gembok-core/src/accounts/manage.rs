@@ -1,7 +1,7 @@
 //! Account administration and self-service: list, unlock, change password, turn 2FA
 //! off, new recovery codes.
 
-use super::login::Credential;
+use super::failures::Credential;
 use crate::audit::{Actor, AuditEvent};
 use crate::staff::password_policy::{self, PasswordContext};
 use crate::staff::totp::{self, RecoveryCodes};

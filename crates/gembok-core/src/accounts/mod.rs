@@ -24,6 +24,7 @@ mod devices;
 mod docs;
 mod enrol;
 mod error;
+mod failures;
 mod hashing;
 mod history;
 mod login;

@@ -7,7 +7,7 @@
 
 use gembok_store::Mutation;
 
-use super::login::Credential;
+use super::failures::Credential;
 use crate::access::Principal;
 use crate::audit::{Actor, Outcome};
 use crate::staff::session::{session_id, Session};
