@@ -13,7 +13,6 @@ use gembok_core::audit::{AuditConfig, Outcome};
 use gembok_core::{Actor, CoreError, Vault, View};
 use gembok_crypto::MasterKey;
 use gembok_store::{AuditQuery, Store};
-use rusqlite::Connection;
 use serde_json::json;
 
 #[test]
@@ -206,18 +205,12 @@ fn reads_fail_closed_when_the_log_cannot_be_written() {
 
 #[test]
 fn pruning_keeps_a_signed_anchor_and_the_rest_verifies() {
-    let t = common::vault();
-    let cfg = AuditConfig {
+    let f = fixture_with(AuditConfig {
         checkpoint_every: 3,
         retention_days: 0,
         ..AuditConfig::default()
-    };
-    let vault = Vault::open_with(
-        t.store.clone(),
-        MasterKey::load_file(&t.key_path).unwrap(),
-        cfg,
-    )
-    .unwrap();
+    });
+    let vault = &f.vault;
     let a = Actor::system();
     for i in 0..5 {
         vault
@@ -236,8 +229,7 @@ fn pruning_keeps_a_signed_anchor_and_the_rest_verifies() {
     assert_eq!(verified.first_seq, 5);
     assert_eq!(verified.last_seq, 6, "the prune is itself an event");
     // Dropping more from the front breaks the link to the anchor.
-    Connection::open(t.dir.path().join("gembok.db"))
-        .unwrap()
+    f.raw()
         .execute("DELETE FROM audit_events WHERE seq = 5", [])
         .unwrap();
     assert_eq!(

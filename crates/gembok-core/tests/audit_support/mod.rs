@@ -24,12 +24,16 @@ pub fn fixture(checkpoint_every: u64) -> Fixture {
 /// A vault whose `verify` splits any chain of at least `2 * stretch` events into
 /// stretches walked on their own threads.
 pub fn split_fixture(checkpoint_every: u64, stretch: u64) -> Fixture {
-    let t = common::vault();
-    let cfg = AuditConfig {
+    fixture_with(AuditConfig {
         checkpoint_every,
         verify_stretch: stretch,
         ..AuditConfig::default()
-    };
+    })
+}
+
+/// A vault with these audit settings.
+pub fn fixture_with(cfg: AuditConfig) -> Fixture {
+    let t = common::vault();
     let vault = Vault::open_with(
         t.store.clone(),
         MasterKey::load_file(&t.key_path).unwrap(),
