@@ -34,15 +34,7 @@ impl Accounts {
             .event(account, client, "login.failed", now)
             .outcome(Outcome::Denied, Some(reason));
         self.audit.record(event)?;
-        self.remember_attempt(
-            account.id.as_str(),
-            step,
-            AttemptOutcome::Failure,
-            reason,
-            client,
-            false,
-            now,
-        )?;
+        self.remember_failure(account, step, reason, client, now)?;
         Err(err)
     }
 
@@ -87,19 +79,32 @@ impl Accounts {
             }
         };
         let account = &account;
+        self.remember_failure(account, step, reason, client, now)?;
+        if locks {
+            self.notify(account, NoticeKind::Locked, client, now);
+        }
+        Ok(())
+    }
+
+    /// Keep a failed attempt on `account` in its login history.
+    fn remember_failure(
+        &self,
+        account: &AccountDoc,
+        step: &str,
+        reason: &str,
+        client: &ClientInfo,
+        now: i64,
+    ) -> Result<(), AccountError> {
+        let id = account.id.as_str();
         self.remember_attempt(
-            account.id.as_str(),
+            id,
             step,
             AttemptOutcome::Failure,
             reason,
             client,
             false,
             now,
-        )?;
-        if locks {
-            self.notify(account, NoticeKind::Locked, client, now);
-        }
-        Ok(())
+        )
     }
 }
 
