@@ -24,6 +24,7 @@ mod listing;
 mod macros;
 mod memory;
 mod memory_audit;
+mod memory_state;
 mod metadata;
 mod purge;
 mod records;
