@@ -12,7 +12,7 @@
 //! stale_days = 7        # alert when the newest good backup is older
 //! ```
 //!
-//! The section is read here, apart from `config.rs`, so the other settings stay
+//! The section is read here, apart from `config/mod.rs`, so the other settings stay
 //! independent of it. A misspelt key is refused by name. The one-shot commands use
 //! the first destination unless `--to` names another.
 
