@@ -14,6 +14,7 @@ mod journal;
 mod plan;
 mod rejects;
 mod run;
+mod segment;
 mod validate;
 
 use std::path::PathBuf;

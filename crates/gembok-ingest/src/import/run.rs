@@ -12,7 +12,6 @@
 //! (`Store::bulk_load`).
 
 use gembok_core::Actor;
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
@@ -23,82 +22,13 @@ use serde_json::Value;
 use super::journal::Journal;
 use super::plan::ImportPlan;
 use super::rejects::RejectsFile;
-use super::validate::{wipe, Reject, RowCheck};
+use super::segment::Segment;
+use super::validate::RowCheck;
 use super::{fail_at, FailPoint, ImportOptions, ImportSummary};
 use crate::{Flow, IngestError, Workbook};
 
 /// Rejects gathered before a batch is cut even when it has few good rows.
 const MAX_REJECTS_PER_BATCH: usize = 10_000;
-
-/// Rows read and checked, ready to be written.
-#[derive(Default)]
-struct Segment {
-    /// Row number of the last row covered.
-    through: u64,
-    rows: u64,
-    good: Vec<Value>,
-    good_rows: Vec<u64>,
-    rejected: u64,
-    rejects: Vec<Reject>,
-}
-
-impl Drop for Segment {
-    fn drop(&mut self) {
-        for v in &mut self.good {
-            if let Value::Object(m) = v {
-                wipe(m);
-            }
-        }
-    }
-}
-
-impl Segment {
-    /// Wipe and drop the good rows once they are sealed: only the ciphertexts go on to
-    /// the commit, and memory holds fewer batches of plaintext.
-    fn release_rows(&mut self) {
-        for v in &mut self.good {
-            if let Value::Object(m) = v {
-                wipe(m);
-            }
-        }
-        self.good = Vec::new();
-        self.good_rows = Vec::new();
-    }
-
-    /// Move the good rows at `indices` to the rejects with the vault's reason.
-    fn refuse(&mut self, refused: &[(usize, String)]) {
-        let bad: BTreeSet<usize> = refused.iter().map(|(i, _)| *i).collect();
-        for (i, reason) in refused {
-            self.rejects.push(Reject {
-                row: self.good_rows[*i],
-                column: None,
-                field: String::new(),
-                rule: "vault".into(),
-                reason: reason.clone(),
-            });
-        }
-        let mut keep_rows = Vec::with_capacity(self.good_rows.len());
-        let mut keep = Vec::with_capacity(self.good.len());
-        for (i, (mut v, row)) in self
-            .good
-            .drain(..)
-            .zip(self.good_rows.drain(..))
-            .enumerate()
-        {
-            if bad.contains(&i) {
-                if let Value::Object(m) = &mut v {
-                    wipe(m);
-                }
-            } else {
-                keep.push(v);
-                keep_rows.push(row);
-            }
-        }
-        self.good = keep;
-        self.good_rows = keep_rows;
-        self.rejected += bad.len() as u64;
-    }
-}
 
 /// Import the planned file into the vault.
 pub fn import(
