@@ -2,10 +2,12 @@
 //! (auditing switched off, bench-only build), in one process, so that what auditing
 //! costs over HTTPS is one ratio from one run.
 //!
-//! Four runs, each with a fresh server and vault, in the order audited, unaudited,
-//! unaudited, audited: a machine that gets busier or quieter during the run then
-//! affects both sides alike. The table gives each closed-loop operation's mean rate on
-//! each side, the ratio, and the server CPU per request of each side.
+//! Rounds of four runs, each with a fresh server and vault, in the order audited,
+//! unaudited, unaudited, audited: a machine that gets busier or quieter during the run
+//! then affects both sides alike. The table gives each closed-loop operation's mean rate
+//! on each side, the ratio, and the server CPU per request of each side; a second table
+//! lists every run, so that a host whose speed drifts shows it (the healthz column,
+//! which never touches the audit log, moves with the host alone).
 
 use anyhow::Result;
 
@@ -18,24 +20,65 @@ pub const GOAL_AUDIT_RATIO: f64 = 0.7;
 /// Sides of the four runs, in order (`true`: unaudited).
 const ORDER: [bool; 4] = [false, true, true, false];
 
-/// Run `plan` four times (both sides, ABBA) and describe the comparison in Markdown.
+/// Run `plan` in `compare_rounds` rounds of four runs (both sides, ABBA) and describe
+/// the comparison in Markdown.
 pub fn run_compare(plan: &ApiPlan) -> Result<String> {
     let mut audited = Vec::new();
     let mut plain = Vec::new();
-    for (i, unaudited) in ORDER.into_iter().enumerate() {
+    let mut runs = Vec::new();
+    let order = ORDER.iter().cycle().take(ORDER.len() * plan.compare_rounds);
+    for (i, &unaudited) in order.enumerate() {
         let side = if unaudited { "unaudited" } else { "audited" };
-        eprintln!("api compare: run {} of {} ({side})", i + 1, ORDER.len());
+        let total = ORDER.len() * plan.compare_rounds;
+        eprintln!("api compare: run {} of {total} ({side})", i + 1);
         let report = run(&ApiPlan {
             unaudited,
             ..plan.clone()
         })?;
+        runs.push(run_row(i + 1, side, &report));
         if unaudited {
             plain.push(report);
         } else {
             audited.push(report);
         }
     }
-    Ok(markdown(&audited, &plain))
+    let mut out = markdown(&audited, &plain);
+    out.push_str(
+        "
+Every run, closed-loop requests per second:
+
+",
+    );
+    out.push_str(&runs_header(plan));
+    for row in runs {
+        out.push_str(&row);
+    }
+    Ok(out)
+}
+
+/// Header of the per-run table: one column per closed-loop operation of the plan.
+fn runs_header(plan: &ApiPlan) -> String {
+    let labels: Vec<&str> = plan.ops.iter().map(|op| op.label()).collect();
+    format!(
+        "| run | side | {} |\n|---|---|{}\n",
+        labels.join(" | "),
+        "---:|".repeat(labels.len())
+    )
+}
+
+/// One run's closed-loop rates, in the plan's order of operations.
+fn run_row(n: usize, side: &str, report: &ApiReport) -> String {
+    let rates: Vec<String> = report
+        .plan
+        .ops
+        .iter()
+        .map(|&op| side_rate(std::slice::from_ref(report), op))
+        .collect();
+    format!("| {n} | {side} | {} |\n", rates.join(" | "))
+}
+
+fn side_rate(reports: &[ApiReport], op: super::workload::Op) -> String {
+    side(reports, op).map_or_else(|| "-".into(), |(rate, _)| format!("{rate:.0}"))
 }
 
 /// Mean rate and mean server CPU per request (µs) of one closed-loop operation.
@@ -67,7 +110,7 @@ fn markdown(audited: &[ApiReport], plain: &[ApiReport]) -> String {
     let first = audited.first().map(|r| &r.machine);
     let last = audited.last().map(|r| &r.machine);
     let mut out = format!(
-        "Audited against unaudited, {} runs each (order audited, unaudited, unaudited, \
+        "Audited against unaudited, {} runs each (rounds of audited, unaudited, unaudited, \
          audited), load average {} before / {} after.\n\n\
          | operation | audited req/s | unaudited req/s | ratio | server CPU per request audited / unaudited |\n\
          |---|---:|---:|---:|---:|\n",

@@ -92,6 +92,10 @@ pub struct ApiArgs {
     /// of their throughputs (Markdown only).
     #[arg(long, conflicts_with = "unaudited")]
     pub compare_unaudited: bool,
+    /// Rounds of four runs (ABBA each) for `--compare-unaudited`: on a host whose speed
+    /// drifts, more rounds give steadier means, and the report lists every run.
+    #[arg(long, default_value_t = 1, requires = "compare_unaudited")]
+    pub compare_rounds: usize,
 }
 
 /// One API run with every default resolved.
@@ -110,6 +114,8 @@ pub struct ApiPlan {
     pub seed: u64,
     pub dir: PathBuf,
     pub unaudited: bool,
+    /// Rounds of the audited/unaudited comparison (four runs each).
+    pub compare_rounds: usize,
 }
 
 impl ApiArgs {
@@ -144,6 +150,9 @@ impl ApiArgs {
         } else {
             self.only.clone()
         };
+        if self.compare_rounds == 0 || self.compare_rounds > 20 {
+            bail!("--compare-rounds must be from 1 to 20");
+        }
         ops.extend(Op::MEASURED.iter().filter(|o| chosen.contains(o)));
         Ok(ApiPlan {
             customers,
@@ -158,6 +167,7 @@ impl ApiArgs {
             seed: self.seed,
             dir: self.dir.clone().unwrap_or_else(std::env::temp_dir),
             unaudited: self.unaudited,
+            compare_rounds: self.compare_rounds,
         })
     }
 }

@@ -60,6 +60,7 @@ fn sample(get_rate: u64, open_p99_us: u64) -> ApiReport {
             seed: 1,
             dir: PathBuf::from("/tmp"),
             unaudited: false,
+            compare_rounds: 1,
         },
         negotiated: Negotiated {
             version: "TLSv1_3".into(),

@@ -99,6 +99,7 @@ fn a_tiny_run_measures_every_phase() {
         seed: 3,
         dir: dir.path().to_owned(),
         unaudited: false,
+        compare_rounds: 1,
     };
     let report = run(&plan).unwrap();
     let ops: Vec<(Op, bool)> = report
@@ -141,6 +142,7 @@ fn http2_is_negotiated_when_asked_for() {
         seed: 4,
         dir: dir.path().to_owned(),
         unaudited: false,
+        compare_rounds: 1,
     };
     let report = run(&plan).unwrap();
     assert_eq!(report.negotiated.alpn, "h2");
@@ -164,6 +166,7 @@ fn the_audit_comparison_runs_both_sides_and_gives_a_ratio_per_operation() {
         seed: 5,
         dir: dir.path().to_owned(),
         unaudited: false,
+        compare_rounds: 1,
     };
     let text = run_compare(&two).unwrap();
     assert!(text.contains("2 runs each"), "{text}");
@@ -174,6 +177,24 @@ fn the_audit_comparison_runs_both_sides_and_gives_a_ratio_per_operation() {
         );
     }
     assert!(text.contains("Goal reads audited >= 0.7"), "{text}");
+    let sides: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("| ")?.split(" | ").nth(1))
+        .filter(|s| *s == "audited" || *s == "unaudited")
+        .collect();
+    assert_eq!(
+        sides,
+        ["audited", "unaudited", "unaudited", "audited"],
+        "{text}"
+    );
     assert!(plan(&["--compare-unaudited", "--unaudited"]).is_err());
+    assert!(plan(&["--compare-unaudited", "--compare-rounds", "0"]).is_err());
+    assert!(plan(&["--compare-rounds", "2"]).is_err());
+    assert_eq!(
+        plan(&["--compare-unaudited", "--compare-rounds", "3"])
+            .unwrap()
+            .compare_rounds,
+        3
+    );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
