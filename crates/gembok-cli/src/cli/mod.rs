@@ -1,8 +1,18 @@
-//! The command line: every subcommand and flag of `gembok`, declared with clap.
+//! The command line: every subcommand and flag of `gembok`, declared with clap. Here
+//! the global flags, the list of subcommands and the small schema and key groups; the
+//! access subcommands (API keys, staff accounts) and the audit log's have files of
+//! their own, and some groups (backup, subject, requests, ...) are declared beside the
+//! command that runs them in `commands`.
+
+mod access;
+mod audit;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+pub use access::{ApiKeyCommand, UserCommand};
+pub use audit::AuditCommand;
 
 /// Gembok: a customer-data vault. Every value encrypted, every field typed.
 #[derive(Parser, Debug)]
@@ -248,105 +258,4 @@ pub enum KeysCommand {
     /// The master key recovery kit (export-recovery, import-recovery).
     #[command(flatten)]
     Recovery(crate::commands::recovery::RecoveryCommand),
-}
-
-#[derive(Subcommand, Debug)]
-pub enum ApiKeyCommand {
-    /// Make a key; it is shown once.
-    Create {
-        /// Role: owner, admin, dpo, support, analyst, app, or a custom role.
-        #[arg(long)]
-        role: String,
-        /// Narrow the key to these collections.
-        #[arg(long, value_delimiter = ',')]
-        collections: Option<Vec<String>>,
-        /// Narrow the key to these purposes.
-        #[arg(long, value_delimiter = ',')]
-        purposes: Option<Vec<String>>,
-        /// Lifetime: 90d, 12w or 1y (at most a year).
-        #[arg(long, default_value = "90d")]
-        expires: String,
-        /// Allowed client addresses (CIDR); repeat for more.
-        #[arg(long)]
-        allow_ip: Vec<String>,
-        /// What the key is for (no secrets, no personal data).
-        #[arg(long)]
-        note: Option<String>,
-    },
-    /// List keys (never their secrets).
-    List,
-    /// Replace a key; the old one keeps working for the grace period.
-    Rotate {
-        id: String,
-        /// Hours the old key stays valid (at most 168).
-        #[arg(long, default_value_t = 24)]
-        grace_hours: u32,
-    },
-    /// Revoke a key at once.
-    Revoke { id: String },
-    /// Revoke every key: the emergency switch after a leak.
-    RevokeAll,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum UserCommand {
-    /// Create an account; its one-time enrolment token is shown once.
-    Add {
-        /// The person's e-mail address (their login name).
-        email: String,
-        /// Role: owner, admin, dpo, support, analyst, or a custom role.
-        #[arg(long)]
-        role: String,
-    },
-    /// List accounts: id, e-mail, role, status, 2FA, locked (never a secret).
-    List,
-    /// Lift a lockout after too many failed attempts.
-    Unlock { id: String },
-    /// Issue a new enrolment token for an account that has not enrolled yet.
-    EnrolmentToken { id: String },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum AuditCommand {
-    /// Check every link and checkpoint of the chain; exits 5 when anything is wrong.
-    Verify {
-        /// Checkpoint file to compare against (default: `[audit] checkpoint_file`).
-        #[arg(long)]
-        checkpoints: Option<PathBuf>,
-    },
-    /// Show events, newest first.
-    List {
-        /// Only events of this principal (an API key id, `local:<user>`, `system`).
-        #[arg(long)]
-        principal: Option<String>,
-        /// Only this action, e.g. `record.read`.
-        #[arg(long)]
-        action: Option<String>,
-        /// Only events naming this record or data subject.
-        #[arg(long)]
-        record: Option<String>,
-        /// From this time on (RFC 3339, e.g. 2026-12-01T00:00:00+07:00).
-        #[arg(long)]
-        since: Option<String>,
-        /// Before this time (RFC 3339).
-        #[arg(long)]
-        until: Option<String>,
-        /// Events to show (at most 1000).
-        #[arg(long, default_value_t = 50)]
-        limit: usize,
-        /// Only events before this position (the `next` of a previous page).
-        #[arg(long)]
-        before: Option<u64>,
-    },
-    /// Write every event as JSON lines (seq, hash, event), oldest first.
-    Export {
-        /// Start after this position.
-        #[arg(long, default_value_t = 0)]
-        after: u64,
-        /// Write to this file instead of standard output.
-        #[arg(long)]
-        file: Option<PathBuf>,
-    },
-    /// Remove events older than `[audit] retention_days` now.
-    Prune,
 }

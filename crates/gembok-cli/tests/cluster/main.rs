@@ -6,222 +6,25 @@
 //! under load loses no acknowledged write.
 //!
 //! Under `CI=true` a missing PostgreSQL or Redis fails the test; elsewhere the test
-//! says it skipped.
+//! says it skipped. The vault the nodes share is made in `fixture.rs`; a node, its
+//! process and its HTTP client, is in `node.rs`.
 
+#[path = "../support/mod.rs"]
 mod support;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+mod fixture;
+mod node;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-use support::pg::{required, FreshDb as Database};
+use fixture::{
+    count_actions, gembok_pg, redis_reachable, staff, vault, verify_audit, PASSWORD, REDIS,
+};
+use node::Node;
+use support::pg::FreshDb as Database;
 use support::{json, ok};
-
-const REDIS: &str = "127.0.0.1:6379";
-const PASSWORD: &str = "kopi-tubruk-senja-Jatinegara-42";
-
-fn redis_reachable() -> bool {
-    TcpStream::connect_timeout(&REDIS.parse().unwrap(), Duration::from_secs(2)).is_ok()
-        || required("Redis at 127.0.0.1:6379")
-}
-
-fn gembok_pg(dir: &Path, url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gembok"))
-        .arg("--data-dir")
-        .arg(dir)
-        .env("GEMBOK_DATABASE_URL", url)
-        .args(args)
-        .output()
-        .expect("run gembok")
-}
-
-/// A vault on `db` with an API key that may create and read customers, and `extra`
-/// appended to gembok.toml. Returns the data directory and the key.
-fn vault(tmp: &Path, db: &Database, extra: &str) -> (PathBuf, String) {
-    let dir = tmp.join("vault");
-    ok(gembok_pg(&dir, &db.url(), &["init"]));
-    let toml = dir.join("gembok.toml");
-    let text = std::fs::read_to_string(&toml).unwrap();
-    std::fs::write(&toml, format!("{text}\n{extra}\n")).unwrap();
-    let made = json(&ok(gembok_pg(
-        &dir,
-        &db.url(),
-        &[
-            "--output",
-            "json",
-            "apikey",
-            "create",
-            "--role",
-            "app",
-            "--purposes",
-            "service",
-        ],
-    )));
-    (dir, made["key"].as_str().unwrap().to_owned())
-}
-
-/// One `gembok serve` process; killed when dropped.
-struct Node {
-    child: Child,
-    addr: String,
-}
-
-impl Node {
-    fn start(dir: &Path, url: &str) -> Node {
-        let log = std::fs::File::create(dir.join(format!(
-            "serve-{}.log",
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-        )))
-        .unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_gembok"))
-            .arg("--data-dir")
-            .arg(dir)
-            .args(["serve", "--insecure-http", "--listen", "127.0.0.1:0"])
-            .env("GEMBOK_DATABASE_URL", url)
-            .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let addr = loop {
-            let line = lines.next().expect("serve printed its address").unwrap();
-            if let Some(rest) = line.split("http://").nth(1) {
-                break rest.split('/').next().unwrap().to_owned();
-            }
-        };
-        // Keep reading so that the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Node { child, addr }
-    }
-
-    /// One HTTP/1.1 request on a new connection: status and body.
-    fn call(
-        &self,
-        method: &str,
-        path: &str,
-        auth: Option<&str>,
-        body: Option<&str>,
-    ) -> (u16, Value) {
-        let mut conn = TcpStream::connect(&self.addr).unwrap();
-        conn.set_read_timeout(Some(Duration::from_secs(60)))
-            .unwrap();
-        let mut head = format!(
-            "{method} {path} HTTP/1.1\r\nhost: {}\r\nconnection: close\r\ngembok-purpose: service\r\n",
-            self.addr
-        );
-        if let Some(token) = auth {
-            head.push_str(&format!("authorization: Bearer {token}\r\n"));
-        }
-        let body = body.unwrap_or("");
-        if !body.is_empty() || method != "GET" {
-            head.push_str(&format!(
-                "content-type: application/json\r\ncontent-length: {}\r\n",
-                body.len()
-            ));
-        }
-        head.push_str("\r\n");
-        conn.write_all(head.as_bytes()).unwrap();
-        conn.write_all(body.as_bytes()).unwrap();
-        let mut answer = Vec::new();
-        let _ = conn.read_to_end(&mut answer);
-        let text = String::from_utf8_lossy(&answer);
-        let status = text
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| panic!("no HTTP status in {text:?}"));
-        let body = text.split("\r\n\r\n").nth(1).unwrap_or("");
-        (status, serde_json::from_str(body).unwrap_or(Value::Null))
-    }
-
-    fn create(&self, key: &str, n: usize) -> (u16, Option<String>) {
-        let data =
-            format!(r#"{{"name": "Pelanggan Setia", "email": "pelanggan{n}@contoh.co.id"}}"#);
-        // A client that honours Retry-After: the per-key rate limit (50/s, burst 100)
-        // is met by this many writers.
-        loop {
-            let (status, body) = self.call(
-                "POST",
-                "/v1/collections/customers/records",
-                Some(key),
-                Some(&data),
-            );
-            if status == 429 {
-                std::thread::sleep(Duration::from_millis(1_000));
-                continue;
-            }
-            return (status, body["id"].as_str().map(str::to_owned));
-        }
-    }
-
-    fn get_status(&self, key: &str, id: &str) -> u16 {
-        let path = format!("/v1/collections/customers/records/{id}");
-        loop {
-            match self.call("GET", &path, Some(key), None).0 {
-                429 => std::thread::sleep(Duration::from_millis(1_000)),
-                status => return status,
-            }
-        }
-    }
-
-    fn login(&self, email: &str, password: &str) -> (u16, Value) {
-        let body = serde_json::json!({"email": email, "password": password}).to_string();
-        self.call("POST", "/v1/auth/login", None, Some(&body))
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A staff account with a password, enrolled through `node`.
-fn staff(dir: &Path, db: &Database, node: &Node, email: &str) {
-    let made = json(&ok(gembok_pg(
-        dir,
-        &db.url(),
-        &[
-            "--output", "json", "user", "add", email, "--role", "support",
-        ],
-    )));
-    let body = serde_json::json!({
-        "token": made["enrolment_token"].as_str().unwrap(),
-        "password": PASSWORD,
-    })
-    .to_string();
-    let (status, out) = node.call("POST", "/v1/auth/enrol", None, Some(&body));
-    assert_eq!(status, 200, "{out}");
-}
-
-fn verify_audit(dir: &Path, db: &Database) -> Value {
-    let v = json(&ok(gembok_pg(
-        dir,
-        &db.url(),
-        &["--output", "json", "audit", "verify"],
-    )));
-    assert_eq!(v["ok"], true, "{v}");
-    v
-}
-
-fn count_actions(db: &Database, action: &str) -> i64 {
-    db.client()
-        .query_one(
-            "SELECT count(*) FROM audit_events WHERE action = $1",
-            &[&action],
-        )
-        .unwrap()
-        .get(0)
-}
 
 #[test]
 fn two_nodes_share_writes_audit_sessions_throttles_and_key_rotation() {
