@@ -1,3 +1,7 @@
+//! The migration steps against real files: a fresh file reaches the latest schema, a
+//! foreign file is refused, and a database left by each of steps 1 to 5 upgrades to
+//! the latest with its rows kept and its new tables, indexes and marks in place.
+
 use super::*;
 
 #[test]
