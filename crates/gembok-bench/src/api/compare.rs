@@ -26,10 +26,9 @@ pub fn run_compare(plan: &ApiPlan) -> Result<String> {
     let mut audited = Vec::new();
     let mut plain = Vec::new();
     let mut runs = Vec::new();
-    let order = ORDER.iter().cycle().take(ORDER.len() * plan.compare_rounds);
-    for (i, &unaudited) in order.enumerate() {
+    let total = ORDER.len() * plan.compare_rounds;
+    for (i, &unaudited) in ORDER.iter().cycle().take(total).enumerate() {
         let side = if unaudited { "unaudited" } else { "audited" };
-        let total = ORDER.len() * plan.compare_rounds;
         eprintln!("api compare: run {} of {total} ({side})", i + 1);
         let report = run(&ApiPlan {
             unaudited,
@@ -43,12 +42,7 @@ pub fn run_compare(plan: &ApiPlan) -> Result<String> {
         }
     }
     let mut out = markdown(&audited, &plain);
-    out.push_str(
-        "
-Every run, closed-loop requests per second:
-
-",
-    );
+    out.push_str("\nEvery run, closed-loop requests per second:\n\n");
     out.push_str(&runs_header(plan));
     for row in runs {
         out.push_str(&row);
