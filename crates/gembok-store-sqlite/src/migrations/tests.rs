@@ -1,5 +1,5 @@
 //! The migration steps against real files: a fresh file reaches the latest schema, a
-//! foreign file is refused, and a database left by each of steps 1 to 5 upgrades to
+//! foreign file is refused, and a database left by each of steps 1 to 6 upgrades to
 //! the latest with its rows kept and its new tables, indexes and marks in place.
 
 use super::*;
@@ -315,4 +315,37 @@ fn step_five_database_marks_its_events_merged() {
         .query_row("SELECT seq FROM audit_refs_through", [], |r| r.get(0))
         .unwrap();
     assert_eq!(mark, 3);
+}
+
+/// A database left by step 6 gains the staging table of bulk loads, empty, and keeps
+/// its merge mark, so refs already merged are not merged again.
+#[test]
+fn step_six_database_gains_the_blind_index_staging() {
+    use crate::SqliteStore;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        for step in &STEPS[..6] {
+            conn.execute_batch(step.sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 6).unwrap();
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        conn.execute("UPDATE audit_refs_through SET seq = 41", [])
+            .unwrap();
+    }
+    drop(SqliteStore::open(&path).unwrap());
+    let conn = Connection::open(&path).unwrap();
+    let staged: i64 = conn
+        .query_row("SELECT count(*) FROM blind_staged", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(staged, 0);
+    let mark: i64 = conn
+        .query_row("SELECT seq FROM audit_refs_through", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mark, 41);
+    let (version, _) = header(&conn).unwrap();
+    assert_eq!(version, i64::from(latest_version()));
 }
