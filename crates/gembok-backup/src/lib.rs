@@ -10,8 +10,8 @@
 //!
 //! Modules: [`snapshot`] (taking and describing a copy of the store), [`manifest`]
 //! (signed description), [`archive`] (the encrypted container), [`identity`] (age keys),
-//! [`dest`] (folder and S3), [`create`] (making, listing and judging backups),
-//! [`restore`] (verify, restore, drill), [`recovery`] (the key recovery kit), [`ledger`]
+//! [`dest`] (folder and S3), [`create`](mod@create) (making, listing and judging backups),
+//! [`restore`](mod@restore) (verify, restore, drill), [`recovery`] (the key recovery kit), [`ledger`]
 //! (the erasure ledger file a restore re-applies), [`retention`] (which backups to
 //! keep, and pruning), [`schedule`] (the job a server runs: backups, pruning and
 //! alerts). A PostgreSQL vault is copied through the store into a SQLite snapshot:

@@ -4,9 +4,9 @@
 //! sheets, a "data pelanggan.xlsx" on a shared laptop. This crate reads them (CSV, TSV,
 //! XLSX, XLS, ODS) under limits that hold against hostile files ([`read`], [`Limits`]),
 //! recognises which columns hold personal data from their values and their headers in
-//! Indonesian and English ([`detect`]), reports what it finds ([`scan`]), and imports a
+//! Indonesian and English ([`detect`]), reports what it finds ([`scan`](mod@scan)), and imports a
 //! file into a vault collection row by row through the schema's validators, in
-//! resumable batches ([`import`]).
+//! resumable batches ([`import`](mod@import)).
 #![forbid(unsafe_code)]
 
 pub mod detect;

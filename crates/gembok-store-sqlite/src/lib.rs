@@ -11,7 +11,7 @@
 //! deleting it needs no second index on the blind index. During an import the writer
 //! runs in a bulk-load mode (fewer checkpoints, blind-index entries of new records
 //! staged and merged in key order at the end; durability unchanged), see
-//! [`gembok_store::Store::bulk_load`] and [`blind_staged`].
+//! [`gembok_store::Store::bulk_load`] and the `blind_staged` module.
 #![forbid(unsafe_code)]
 
 mod audit_read;

@@ -2,7 +2,7 @@
 //!
 //! Without it every request costs two store reads (hash link, then key document), a
 //! JSON decode and, in the server, a hop to a blocking thread and back; with it a busy
-//! client's key is checked in memory, and [`ApiKeys::authenticate_cached`] never
+//! client's key is checked in memory, and [`ApiKeys::authenticate_cached`](super::ApiKeys::authenticate_cached) never
 //! touches the store, so the server can call it on its async workers. Measured by
 //! `gembok-bench api` (see `docs/BENCHMARKS.md`).
 //!
@@ -14,7 +14,7 @@
 //!   On every use it is checked again against the key's expiry, grace period and
 //!   revocation time and its address allowlist, as read from the store: expiry, the
 //!   end of a rotation's grace period and allowlists are exact, not delayed.
-//! - `revoke`, `rotate` and `revoke_all` through this same [`ApiKeys`] empty the memory
+//! - `revoke`, `rotate` and `revoke_all` through this same [`ApiKeys`](super::ApiKeys) empty the memory
 //!   once their store write is done, and an authentication that read a key before
 //!   such a change cannot store it afterwards (a generation counter): in one process,
 //!   revocation takes effect at once, as before.

@@ -1,7 +1,7 @@
 //! API keys: scoped, expiring credentials for applications, stored only as hashes.
 //!
 //! A key is `gembok_` + 256 random bits (base64url) + `_` + a CRC32 checksum (base62),
-//! see [`format`]. It is shown once, when made; the store keeps its SHA-256 (a slow hash
+//! see [`format`](mod@format). It is shown once, when made; the store keeps its SHA-256 (a slow hash
 //! buys nothing for 256-bit secrets) in a document of kind `api_key`, with the role, the
 //! optional collection and purpose restrictions, the optional address allowlist, and a
 //! mandatory expiry of at most a year. A second document (`api_key_hash`) maps the hash

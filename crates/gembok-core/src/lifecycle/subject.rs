@@ -2,7 +2,7 @@
 //! hold, and consent per purpose with its history.
 //!
 //! The state is one store document per subject that has any. Reads ask
-//! [`Vault::check_subjects`] before a value is opened: a restricted subject is served
+//! `Vault::check_subjects` before a value is opened: a restricted subject is served
 //! only for `legal` and `dpo`, and a purpose whose basis is consent only for subjects
 //! whose latest consent entry for it is a grant. A subject with no consent on record is
 //! refused for such a purpose: fail closed.

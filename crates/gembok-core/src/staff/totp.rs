@@ -1,5 +1,5 @@
 //! Time-based one-time passwords (RFC 6238) for staff logins, and the recovery codes
-//! that stand in for a lost authenticator ([`recovery`]).
+//! that stand in for a lost authenticator (in the private `recovery` submodule).
 //!
 //! Parameters are fixed to what every authenticator app understands: HMAC-SHA-1, six
 //! digits, 30-second steps, a 160-bit secret. A code is accepted for the previous,

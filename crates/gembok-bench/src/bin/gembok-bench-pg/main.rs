@@ -31,7 +31,7 @@ use load::{throughput, Worker};
 #[derive(Debug, Parser)]
 #[command(name = "gembok-bench-pg", version)]
 struct Args {
-    /// Server to use: a database named gembok_bench_<pid> is made there and dropped.
+    /// Server to use: a database named `gembok_bench_<pid>` is made there and dropped.
     #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
     url: String,
     /// Customers inserted into each side.
