@@ -3,6 +3,7 @@
 //! arrive without losing what the older database held.
 
 use super::super::*;
+use super::left_by_step;
 
 /// A database left by step 3 gains the audit tables, keeps its documents, and an
 /// event appended after the upgrade reads back.
@@ -14,13 +15,7 @@ fn step_three_database_gains_the_audit_chain() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
     {
-        let conn = Connection::open(&path).unwrap();
-        for step in &STEPS[..3] {
-            conn.execute_batch(step.sql).unwrap();
-        }
-        conn.pragma_update(None, "user_version", 3).unwrap();
-        conn.pragma_update(None, "application_id", APPLICATION_ID)
-            .unwrap();
+        let conn = left_by_step(&path, 3);
         conn.execute("INSERT INTO docs VALUES ('api_key', 'k', x'7b7d')", [])
             .unwrap();
     }
@@ -58,13 +53,7 @@ fn step_four_database_gains_the_lifecycle_indexes() {
         RecordId::generate(),
     );
     {
-        let conn = Connection::open(&path).unwrap();
-        for step in &STEPS[..4] {
-            conn.execute_batch(step.sql).unwrap();
-        }
-        conn.pragma_update(None, "user_version", 4).unwrap();
-        conn.pragma_update(None, "application_id", APPLICATION_ID)
-            .unwrap();
+        let conn = left_by_step(&path, 4);
         let blob = codec::encode(&[]).unwrap();
         for (id, updated_at) in [(a, 10), (b, 20)] {
             conn.execute(
@@ -117,13 +106,7 @@ fn step_five_database_marks_its_events_merged() {
     let path = dir.path().join("old.db");
     let a = RecordId::generate();
     {
-        let conn = Connection::open(&path).unwrap();
-        for step in &STEPS[..5] {
-            conn.execute_batch(step.sql).unwrap();
-        }
-        conn.pragma_update(None, "user_version", 5).unwrap();
-        conn.pragma_update(None, "application_id", APPLICATION_ID)
-            .unwrap();
+        let conn = left_by_step(&path, 5);
         for seq in [1_i64, 2, 3] {
             conn.execute(
                 "INSERT INTO audit_events VALUES (?1, 7, 'p', 'record.read', ?2, x'01', ?3)",
@@ -165,13 +148,7 @@ fn step_six_database_gains_the_blind_index_staging() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
     {
-        let conn = Connection::open(&path).unwrap();
-        for step in &STEPS[..6] {
-            conn.execute_batch(step.sql).unwrap();
-        }
-        conn.pragma_update(None, "user_version", 6).unwrap();
-        conn.pragma_update(None, "application_id", APPLICATION_ID)
-            .unwrap();
+        let conn = left_by_step(&path, 6);
         conn.execute("UPDATE audit_refs_through SET seq = 41", [])
             .unwrap();
     }

@@ -7,6 +7,19 @@ use super::*;
 
 mod later_steps;
 
+/// A file as a Gembok of schema step `n` left it: the first `n` steps applied and the
+/// file stamped with that version, ready for the test to add its rows.
+fn left_by_step(path: &std::path::Path, n: usize) -> Connection {
+    let conn = Connection::open(path).unwrap();
+    for step in &STEPS[..n] {
+        conn.execute_batch(step.sql).unwrap();
+    }
+    conn.pragma_update(None, "user_version", n).unwrap();
+    conn.pragma_update(None, "application_id", APPLICATION_ID)
+        .unwrap();
+    conn
+}
+
 #[test]
 fn fresh_database_reaches_latest_and_is_stamped() {
     let mut conn = Connection::open_in_memory().unwrap();
@@ -61,11 +74,7 @@ fn step_one_database_upgrades_with_its_entries() {
         RecordId::generate(),
     );
     {
-        let conn = Connection::open(&path).unwrap();
-        conn.execute_batch(STEPS[0].sql).unwrap();
-        conn.pragma_update(None, "user_version", 1).unwrap();
-        conn.pragma_update(None, "application_id", APPLICATION_ID)
-            .unwrap();
+        let conn = left_by_step(&path, 1);
         let blob = codec::encode(&[]).unwrap();
         for (collection, id) in [("customers", a), ("customers", b), ("orders", c)] {
             conn.execute(
@@ -143,13 +152,7 @@ fn step_two_database_gains_documents() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
     {
-        let conn = Connection::open(&path).unwrap();
-        for step in &STEPS[..2] {
-            conn.execute_batch(step.sql).unwrap();
-        }
-        conn.pragma_update(None, "user_version", 2).unwrap();
-        conn.pragma_update(None, "application_id", APPLICATION_ID)
-            .unwrap();
+        let conn = left_by_step(&path, 2);
         conn.execute("INSERT INTO settings VALUES ('vault_id', x'01')", [])
             .unwrap();
     }
