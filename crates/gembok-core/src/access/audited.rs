@@ -67,8 +67,8 @@ impl Gate {
     }
 }
 
-/// A stable code for a class of failure.
-fn kind_code(kind: ErrorKind) -> &'static str {
+/// A stable code for a class of failure (also the credential notes' code).
+pub(super) fn kind_code(kind: ErrorKind) -> &'static str {
     match kind {
         ErrorKind::Invalid => "invalid",
         ErrorKind::NotFound => "not_found",

@@ -19,11 +19,12 @@
 
 use gembok_types::RecordId;
 
+use super::audited::kind_code;
 use super::{AccessError, Action, Denied, Gate, Principal};
 use crate::audit::{Actor, AuditEvent, Outcome};
 use crate::time::now_ms;
 use crate::vault::TotpEnrolment;
-use crate::{CoreError, ErrorKind};
+use crate::CoreError;
 
 /// One credential operation: its audit name and the right it needs.
 #[derive(Clone, Copy)]
@@ -152,16 +153,7 @@ impl Gate {
                 | CoreError::AuditUnavailable),
             ) => Err(e.into()),
             Err(e) => {
-                let code = match e.kind() {
-                    ErrorKind::Invalid => "invalid",
-                    ErrorKind::NotFound => "not_found",
-                    ErrorKind::Integrity => "integrity",
-                    ErrorKind::Conflict => "conflict",
-                    ErrorKind::Unavailable => "unavailable",
-                    ErrorKind::Refused => "refused",
-                    ErrorKind::Internal => "internal",
-                };
-                self.note_credential(p, op, collection, Outcome::Failed, code);
+                self.note_credential(p, op, collection, Outcome::Failed, kind_code(e.kind()));
                 Err(e.into())
             }
         }
