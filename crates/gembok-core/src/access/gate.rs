@@ -13,6 +13,7 @@ use serde_json::Value;
 use super::decide::action_allowed;
 use super::role::Role;
 use super::{AccessError, Action, Denied, Policy, Principal};
+use crate::audit::Actor;
 use crate::{SchemaDiff, Vault, VaultInfo};
 
 /// The vault behind the policy.
@@ -166,9 +167,8 @@ impl Gate {
         collection: &str,
         input: &Value,
     ) -> Result<RecordId, AccessError> {
-        self.check(p, Action::Create, Some(collection))?;
-        self.audited(p, None, Action::Create, Some(collection), || {
-            Ok(self.vault.create(&p.actor(None), collection, input)?)
+        self.on_records(p, Action::Create, collection, |actor| {
+            self.vault.create(actor, collection, input)
         })
     }
 
@@ -179,11 +179,8 @@ impl Gate {
         collection: &str,
         inputs: &[Value],
     ) -> Result<Vec<RecordId>, AccessError> {
-        self.check(p, Action::Create, Some(collection))?;
-        self.audited(p, None, Action::Create, Some(collection), || {
-            Ok(self
-                .vault
-                .create_batch(&p.actor(None), collection, inputs)?)
+        self.on_records(p, Action::Create, collection, |actor| {
+            self.vault.create_batch(actor, collection, inputs)
         })
     }
 
@@ -195,17 +192,15 @@ impl Gate {
         id: RecordId,
         input: &Value,
     ) -> Result<(), AccessError> {
-        self.check(p, Action::Update, Some(collection))?;
-        self.audited(p, None, Action::Update, Some(collection), || {
-            Ok(self.vault.update(&p.actor(None), collection, id, input)?)
+        self.on_records(p, Action::Update, collection, |actor| {
+            self.vault.update(actor, collection, id, input)
         })
     }
 
     /// Delete a record.
     pub fn delete(&self, p: &Principal, collection: &str, id: RecordId) -> Result<(), AccessError> {
-        self.check(p, Action::Delete, Some(collection))?;
-        self.audited(p, None, Action::Delete, Some(collection), || {
-            Ok(self.vault.delete(&p.actor(None), collection, id)?)
+        self.on_records(p, Action::Delete, collection, |actor| {
+            self.vault.delete(actor, collection, id)
         })
     }
 
@@ -218,10 +213,22 @@ impl Gate {
         after: Option<RecordId>,
         limit: usize,
     ) -> Result<Vec<RecordMeta>, AccessError> {
-        self.check(p, Action::List, Some(collection))?;
-        self.audited(p, None, Action::List, Some(collection), || {
-            Ok(self.vault.list(&p.actor(None), collection, after, limit)?)
+        self.on_records(p, Action::List, collection, |actor| {
+            self.vault.list(actor, collection, after, limit)
         })
+    }
+
+    /// Decide `action` on `collection`, then run `f` as the caller (no purpose): the
+    /// one action both decides and names the refusal or failure in the log.
+    fn on_records<T>(
+        &self,
+        p: &Principal,
+        action: Action,
+        collection: &str,
+        f: impl FnOnce(&Actor) -> Result<T, crate::CoreError>,
+    ) -> Result<T, AccessError> {
+        self.check(p, action, Some(collection))?;
+        self.audited(p, None, action, Some(collection), || Ok(f(&p.actor(None))?))
     }
 
     /// The schema in force: its version and TOML text.

@@ -60,19 +60,9 @@ impl Gate {
         ids: &[RecordId],
         fields: Option<&[&str]>,
     ) -> Result<Vec<Record>, AccessError> {
-        let role = self.check(p, Action::Read, Some(collection))?;
-        self.audited(p, purpose, Action::Read, Some(collection), || {
-            self.read_planned(
-                p,
-                role,
-                purpose,
-                collection,
-                fields,
-                |actor, names, view| {
-                    self.vault()
-                        .get_batch(actor, collection, ids, Some(names), view)
-                },
-            )
+        self.read_planned(p, purpose, collection, fields, |actor, names, view| {
+            self.vault()
+                .get_batch(actor, collection, ids, Some(names), view)
         })
     }
 
@@ -100,43 +90,36 @@ impl Gate {
         ids: &[RecordId],
         fields: Option<&[&str]>,
     ) -> Result<Durable<Vec<Record>>, AccessError> {
-        let role = self.check(p, Action::Read, Some(collection))?;
-        self.audited(p, purpose, Action::Read, Some(collection), || {
-            self.read_planned(
-                p,
-                role,
-                purpose,
-                collection,
-                fields,
-                |actor, names, view| {
-                    self.vault()
-                        .get_batch_deferred(actor, collection, ids, Some(names), view)
-                },
-            )
+        self.read_planned(p, purpose, collection, fields, |actor, names, view| {
+            self.vault()
+                .get_batch_deferred(actor, collection, ids, Some(names), view)
         })
     }
 
-    /// Check the purpose, plan the fields, then run `read` with the caller as an actor,
-    /// the planned field names and the per-field view.
+    /// Decide the read, check the purpose, plan the fields, then run `read` with the
+    /// caller as an actor, the planned field names and the per-field view. A refusal
+    /// or failure after the decision is noted in the audit log.
     fn read_planned<R>(
         &self,
         p: &Principal,
-        role: &Role,
         purpose: Option<&str>,
         collection: &str,
         fields: Option<&[&str]>,
         read: impl FnOnce(&Actor, &[&str], View<'_>) -> Result<R, crate::CoreError>,
     ) -> Result<R, AccessError> {
-        let purpose = check_purpose(p, role, purpose)?;
-        let schema = self.vault().schema();
-        let coll = schema.collection(collection)?;
-        let plan = plan(role, coll, purpose.as_str(), fields)?;
-        let decide = |f: &str| plan.view(f);
-        Ok(read(
-            &p.actor(Some(purpose.as_str())),
-            &plan.names(),
-            View::PerField(&decide),
-        )?)
+        let role = self.check(p, Action::Read, Some(collection))?;
+        self.audited(p, purpose, Action::Read, Some(collection), || {
+            let purpose = check_purpose(p, role, purpose)?;
+            let schema = self.vault().schema();
+            let coll = schema.collection(collection)?;
+            let plan = plan(role, coll, purpose.as_str(), fields)?;
+            let decide = |f: &str| plan.view(f);
+            Ok(read(
+                &p.actor(Some(purpose.as_str())),
+                &plan.names(),
+                View::PerField(&decide),
+            )?)
+        })
     }
 
     /// Records whose searchable `field` equals `value`. The searched field must itself
@@ -150,14 +133,11 @@ impl Gate {
         value: &str,
         fields: Option<&[&str]>,
     ) -> Result<Vec<Record>, AccessError> {
-        let role = self.check(p, Action::Search, Some(collection))?;
-        self.audited(p, purpose, Action::Search, Some(collection), || {
-            let search = |actor: &Actor, field: &str, names: &[&str], view: View<'_>| {
-                self.vault()
-                    .find(actor, collection, field, value, Some(names), view)
-            };
-            self.search_planned(p, role, purpose, collection, field, fields, search)
-        })
+        let search = |actor: &Actor, field: &str, names: &[&str], view: View<'_>| {
+            self.vault()
+                .find(actor, collection, field, value, Some(names), view)
+        };
+        self.search_planned(p, purpose, collection, field, fields, search)
     }
 
     /// [`Gate::search`] that returns before its audit event is durable: the records
@@ -171,53 +151,52 @@ impl Gate {
         value: &str,
         fields: Option<&[&str]>,
     ) -> Result<Durable<Vec<Record>>, AccessError> {
-        let role = self.check(p, Action::Search, Some(collection))?;
-        self.audited(p, purpose, Action::Search, Some(collection), || {
-            let search = |actor: &Actor, field: &str, names: &[&str], view: View<'_>| {
-                self.vault()
-                    .find_deferred(actor, collection, field, value, Some(names), view)
-            };
-            self.search_planned(p, role, purpose, collection, field, fields, search)
-        })
+        let search = |actor: &Actor, field: &str, names: &[&str], view: View<'_>| {
+            self.vault()
+                .find_deferred(actor, collection, field, value, Some(names), view)
+        };
+        self.search_planned(p, purpose, collection, field, fields, search)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// [`Gate::read_planned`] for a search: the searched field must itself be visible.
     fn search_planned<R>(
         &self,
         p: &Principal,
-        role: &Role,
         purpose: Option<&str>,
         collection: &str,
         field: &str,
         fields: Option<&[&str]>,
         search: impl FnOnce(&Actor, &str, &[&str], View<'_>) -> Result<R, crate::CoreError>,
     ) -> Result<R, AccessError> {
-        let purpose = check_purpose(p, role, purpose)?;
-        let schema = self.vault().schema();
-        let coll = schema.collection(collection)?;
-        let spec = coll.field(field)?;
-        let searched = field_visibility(
-            role,
-            coll.name.as_str(),
-            spec.name.as_str(),
-            &spec.purposes,
-            purpose.as_str(),
-        );
-        if searched == Visibility::Hidden {
-            return Err(Denied::forbidden(format!(
-                "role `{}` may not search `{}.{}` for purpose `{purpose}`",
-                role.name, coll.name, spec.name
-            ))
-            .into());
-        }
-        let plan = plan(role, coll, purpose.as_str(), fields)?;
-        let decide = |f: &str| plan.view(f);
-        Ok(search(
-            &p.actor(Some(purpose.as_str())),
-            spec.name.as_str(),
-            &plan.names(),
-            View::PerField(&decide),
-        )?)
+        let role = self.check(p, Action::Search, Some(collection))?;
+        self.audited(p, purpose, Action::Search, Some(collection), || {
+            let purpose = check_purpose(p, role, purpose)?;
+            let schema = self.vault().schema();
+            let coll = schema.collection(collection)?;
+            let spec = coll.field(field)?;
+            let searched = field_visibility(
+                role,
+                coll.name.as_str(),
+                spec.name.as_str(),
+                &spec.purposes,
+                purpose.as_str(),
+            );
+            if searched == Visibility::Hidden {
+                return Err(Denied::forbidden(format!(
+                    "role `{}` may not search `{}.{}` for purpose `{purpose}`",
+                    role.name, coll.name, spec.name
+                ))
+                .into());
+            }
+            let plan = plan(role, coll, purpose.as_str(), fields)?;
+            let decide = |f: &str| plan.view(f);
+            Ok(search(
+                &p.actor(Some(purpose.as_str())),
+                spec.name.as_str(),
+                &plan.names(),
+                View::PerField(&decide),
+            )?)
+        })
     }
 }
 
