@@ -38,12 +38,31 @@ pub use reference::Reference;
 pub use text::Text;
 pub use totp::Totp;
 
+use crate::ValidationError;
+
 /// What a value masks to when its stored text is not canonical for its type.
 const FULL_MASK: &str = "***";
 
 /// Reason shared by every type that refuses an embedded card number (seed D8).
 const CARD_REASON: &str =
     "looks like a payment card number; store a payment gateway reference instead";
+
+/// The digits of `input` without the spaces, dots and dashes people write between
+/// groups; any other character is refused with `refusal`, which names the type's rule.
+fn separated_digits(
+    input: &str,
+    refusal: ValidationError,
+) -> Result<zeroize::Zeroizing<String>, ValidationError> {
+    let mut digits = zeroize::Zeroizing::new(String::with_capacity(input.len()));
+    for c in input.trim().chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            ' ' | '.' | '-' => {}
+            _ => return Err(refusal),
+        }
+    }
+    Ok(digits)
+}
 
 /// Trim and collapse every run of whitespace (including newlines) into one space.
 fn collapse_whitespace(s: &str) -> zeroize::Zeroizing<String> {

@@ -6,7 +6,7 @@
 //! structure is all there is to check. The date digits reveal birth date and sex, so the
 //! mask hides them together with the district.
 
-use super::value_type;
+use super::{separated_digits, value_type};
 use crate::ValidationError;
 
 const LEN: usize = 16;
@@ -19,19 +19,13 @@ value_type!(
 impl Nik {
     /// Validate and normalise a NIK; spaces, dots and dashes between digits are removed.
     pub fn parse(input: &str) -> Result<Self, ValidationError> {
-        let mut digits = zeroize::Zeroizing::new(String::with_capacity(input.len()));
-        for c in input.trim().chars() {
-            match c {
-                '0'..='9' => digits.push(c),
-                ' ' | '.' | '-' => {}
-                _ => {
-                    return Err(ValidationError::new(
-                        "nik.characters",
-                        "may contain only digits, spaces, dots and dashes",
-                    ))
-                }
-            }
-        }
+        let digits = separated_digits(
+            input,
+            ValidationError::new(
+                "nik.characters",
+                "may contain only digits, spaces, dots and dashes",
+            ),
+        )?;
         check(digits.as_bytes())?;
         Ok(Self::from_canonical(digits.as_str().to_owned()))
     }

@@ -5,7 +5,7 @@
 //! either the holder's NIK (resident individuals) or `0` followed by the legacy 15.
 //! Everything is stored as 16 digits so the same taxpayer matches in either spelling.
 
-use super::{nik, value_type};
+use super::{nik, separated_digits, value_type};
 use crate::card::luhn_valid;
 use crate::ValidationError;
 
@@ -17,19 +17,13 @@ value_type!(
 impl Npwp {
     /// Validate and normalise an NPWP; dots, dashes and spaces are removed.
     pub fn parse(input: &str) -> Result<Self, ValidationError> {
-        let mut digits = zeroize::Zeroizing::new(String::with_capacity(input.len()));
-        for c in input.trim().chars() {
-            match c {
-                '0'..='9' => digits.push(c),
-                ' ' | '.' | '-' => {}
-                _ => {
-                    return Err(ValidationError::new(
-                        "npwp.characters",
-                        "may contain only digits, dots, dashes and spaces",
-                    ))
-                }
-            }
-        }
+        let digits = separated_digits(
+            input,
+            ValidationError::new(
+                "npwp.characters",
+                "may contain only digits, dots, dashes and spaces",
+            ),
+        )?;
         match digits.len() {
             15 => {
                 check_legacy(&digits)?;
