@@ -16,6 +16,7 @@ pub(crate) mod credentials;
 pub(crate) mod dto;
 pub(crate) mod dto_auth;
 pub(crate) mod dto_lifecycle;
+pub(crate) mod dto_requests;
 pub(crate) mod health;
 pub(crate) mod privacy;
 pub(crate) mod records;

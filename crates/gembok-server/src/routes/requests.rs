@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use gembok_core::lifecycle::{RequestKind, RequestStatus, RetentionOptions};
 
-use super::dto_lifecycle::{
+use super::dto_requests::{
     CloseRequestBody, MinimisationOut, MinimisationQuery, OpenRequestBody, RequestOut, RequestsOut,
     RequestsQuery, RetentionBody, RetentionOut,
 };
