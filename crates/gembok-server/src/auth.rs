@@ -194,10 +194,7 @@ async fn authenticate(
             }
             Err(e) => return Err(refuse(e.code(), ApiError::from(e))),
         };
-    if let Err(secs) = s.rate.check_key(session.account.as_str()).await {
-        s.metrics.rate_limited("key");
-        return Err(ApiError::rate_limited(secs));
-    }
+    limit_key(s, session.account.as_str()).await?;
     let mut principal = Accounts::principal(&session);
     principal.origin = origin;
     let staff = StaffCaller {
@@ -245,12 +242,18 @@ async fn api_key(
         }
         Err(e) => return Err(refuse(e.code(), ApiError::from(e))),
     };
-    if let Err(secs) = s.rate.check_key(&principal.key_id).await {
-        s.metrics.rate_limited("key");
-        return Err(ApiError::rate_limited(secs));
-    }
+    limit_key(s, &principal.key_id).await?;
     principal.origin = origin;
     Ok(Caller(Arc::new(principal)))
+}
+
+/// The per-key rate limit, counted right after a successful authentication of either
+/// kind: keyed by the API key's id or the session's account id.
+async fn limit_key(s: &AppState, id: &str) -> Result<(), ApiError> {
+    s.rate.check_key(id).await.map_err(|secs| {
+        s.metrics.rate_limited("key");
+        ApiError::rate_limited(secs)
+    })
 }
 
 /// Methods a browser may send cross-site without changing anything.
@@ -286,34 +289,4 @@ fn note_refusal(s: &AppState, ip: IpAddr, code: &'static str, request_id: Option
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use axum::http::HeaderValue;
-
-    #[test]
-    fn the_session_cookie_is_found_among_others() {
-        let mut h = HeaderMap::new();
-        assert!(session_cookie(&h).is_none());
-        h.append(header::COOKIE, HeaderValue::from_static("a=1; b=2"));
-        assert!(session_cookie(&h).is_none());
-        h.append(
-            header::COOKIE,
-            HeaderValue::from_static("theme=dark; __Host-gembok_session=gbs_abc; x=y"),
-        );
-        assert_eq!(session_cookie(&h).unwrap().as_str(), "gbs_abc");
-        let mut h = HeaderMap::new();
-        h.insert(
-            header::COOKIE,
-            HeaderValue::from_static("gembok_session=gbs_abc"),
-        );
-        assert!(session_cookie(&h).is_none(), "the prefix is required");
-    }
-
-    #[test]
-    fn only_get_head_and_options_skip_csrf() {
-        assert!(is_safe(&Method::GET) && is_safe(&Method::HEAD) && is_safe(&Method::OPTIONS));
-        for m in [Method::POST, Method::PUT, Method::PATCH, Method::DELETE] {
-            assert!(!is_safe(&m));
-        }
-    }
-}
+mod tests;
