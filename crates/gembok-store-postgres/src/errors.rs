@@ -6,7 +6,6 @@
 //! names server state or objects, never row data; `DETAIL` and `HINT` never are.
 
 use gembok_store::StoreError;
-use gembok_types::RecordId;
 use postgres::error::SqlState;
 
 /// An error inside one attempt of a transaction, before it is decided whether the
@@ -130,23 +129,8 @@ pub(crate) fn conflict_on_unique(what: &'static str) -> impl FnOnce(postgres::Er
     }
 }
 
-/// A 16-byte id column back into a [`RecordId`].
-pub(crate) fn record_id(bytes: &[u8]) -> Result<RecordId, StoreError> {
-    let array: [u8; 16] = bytes
-        .try_into()
-        .map_err(|_| StoreError::Integrity("stored record id is not 16 bytes"))?;
-    Ok(RecordId::from_bytes(array))
-}
-
-/// A BIGINT column that holds a `u32` (key versions, schema versions).
-pub(crate) fn version(value: i64) -> Result<u32, StoreError> {
-    u32::try_from(value).map_err(|_| StoreError::Integrity("stored version out of range"))
-}
-
-/// A `limit` argument as PostgreSQL's BIGINT (larger limits mean "all").
-pub(crate) fn limit(limit: usize) -> i64 {
-    i64::try_from(limit).unwrap_or(i64::MAX)
-}
+/// Checked conversions of the BYTEA and BIGINT columns, shared with every SQL backend.
+pub(crate) use gembok_store::columns::{limit, record_id, version};
 
 #[cfg(test)]
 mod tests {

@@ -1,5 +1,5 @@
-//! Translation of rusqlite errors into [`StoreError`], and checked conversions of
-//! stored columns back into Rust values.
+//! Translation of rusqlite errors into [`StoreError`], and the checked conversions of
+//! stored columns (from [`gembok_store::columns`]) that the queries use.
 //!
 //! Messages carry the SQLite result code and SQLite's own text (which names tables and
 //! columns, never bound values); rusqlite errors that could quote a value are reduced
@@ -71,22 +71,12 @@ fn describe(err: &rusqlite::Error) -> &'static str {
     }
 }
 
-/// A 16-byte id column back into a [`RecordId`].
+/// Checked conversions of the INTEGER columns, shared with every SQL backend.
+pub(crate) use gembok_store::columns::{limit, version};
+
+/// A 16-byte id column back into a [`RecordId`]; rusqlite hands the blob over owned.
 pub(crate) fn record_id(bytes: Vec<u8>) -> Result<RecordId, StoreError> {
-    let array: [u8; 16] = bytes
-        .try_into()
-        .map_err(|_| StoreError::Integrity("stored record id is not 16 bytes"))?;
-    Ok(RecordId::from_bytes(array))
-}
-
-/// An INTEGER column that holds a `u32` (key versions, schema versions).
-pub(crate) fn version(value: i64) -> Result<u32, StoreError> {
-    u32::try_from(value).map_err(|_| StoreError::Integrity("stored version out of range"))
-}
-
-/// A `limit` argument as SQLite's signed integer (larger limits mean "all").
-pub(crate) fn limit(limit: usize) -> i64 {
-    i64::try_from(limit).unwrap_or(i64::MAX)
+    gembok_store::columns::record_id(&bytes)
 }
 
 #[cfg(test)]

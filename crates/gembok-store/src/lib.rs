@@ -11,6 +11,7 @@
 
 mod audit;
 pub mod codec;
+pub mod columns;
 pub mod copy;
 mod error;
 pub mod field_ids;
