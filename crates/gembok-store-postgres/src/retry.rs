@@ -91,6 +91,20 @@ pub(crate) fn transaction<T>(
     pool: &Pool,
     mut work: impl FnMut(&mut Tx<'_>) -> Result<T, Failure>,
 ) -> Result<T, StoreError> {
+    repeat(pool, |conn| attempt(conn, &mut work))
+}
+
+/// Run a read, repeating it on a new connection when the connection was lost.
+pub(crate) fn read<T>(
+    pool: &Pool,
+    mut work: impl FnMut(&mut Conn) -> Result<T, Failure>,
+) -> Result<T, StoreError> {
+    repeat(pool, |conn| work(conn).map_or_else(classify, Outcome::Done))
+}
+
+/// Up to [`ATTEMPTS`] tries of `one`, each on a connection of its own and all but the
+/// first after a pause. A connection an attempt lost is not returned to the pool.
+fn repeat<T>(pool: &Pool, mut one: impl FnMut(&mut Conn) -> Outcome<T>) -> Result<T, StoreError> {
     let mut last = None;
     for n in 0..ATTEMPTS {
         if n > 0 {
@@ -98,7 +112,7 @@ pub(crate) fn transaction<T>(
             pause(n);
         }
         let mut pooled = pool.get()?;
-        match attempt(pooled.conn(), &mut work) {
+        match one(pooled.conn()) {
             Outcome::Done(v) => return Ok(v),
             Outcome::Again { lost, last: err } => {
                 if lost {
@@ -112,33 +126,6 @@ pub(crate) fn transaction<T>(
                 }
                 return Err(err);
             }
-        }
-    }
-    Err(last.unwrap_or_else(|| StoreError::Unavailable("no attempt was made".into())))
-}
-
-/// Run a read, repeating it on a new connection when the connection was lost.
-pub(crate) fn read<T>(
-    pool: &Pool,
-    mut work: impl FnMut(&mut Conn) -> Result<T, Failure>,
-) -> Result<T, StoreError> {
-    let mut last = None;
-    for n in 0..ATTEMPTS {
-        if n > 0 {
-            pool.retries.fetch_add(1, Ordering::Relaxed);
-            pause(n);
-        }
-        let mut pooled = pool.get()?;
-        match work(pooled.conn()).map_err(classify::<T>) {
-            Ok(v) => return Ok(v),
-            Err(Outcome::Again { lost, last: err }) => {
-                if lost {
-                    pooled.mark_broken();
-                }
-                last = Some(err);
-            }
-            Err(Outcome::Fail { err, .. }) => return Err(err),
-            Err(Outcome::Done(_)) => unreachable!("classify never yields Done"),
         }
     }
     Err(last.unwrap_or_else(|| StoreError::Unavailable("no attempt was made".into())))
