@@ -1,7 +1,6 @@
 //! `gembok import FILE --collection C`: show the proposed column mapping, ask, then
 //! import with a progress bar and report `accepted + rejected = total`.
 
-use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -120,24 +119,10 @@ fn plan_text(plan: &ImportPlan) -> String {
 
 /// Ask on the terminal; without one, refuse rather than import unasked.
 fn confirm(plan: &ImportPlan) -> Result<bool> {
-    let stdin = std::io::stdin();
-    if !stdin.is_terminal() {
-        return Err(fail(
-            INVALID,
-            "refusing to import without confirmation: no terminal to ask on; add --yes",
-        ));
-    }
-    eprint!(
-        "Import {} rows into `{}`? [y/N] ",
-        plan.rows, plan.collection
-    );
-    std::io::stderr().flush()?;
-    let mut answer = String::new();
-    stdin.lock().read_line(&mut answer)?;
-    Ok(matches!(
-        answer.trim().to_lowercase().as_str(),
-        "y" | "yes" | "ya"
-    ))
+    super::lifecycle::confirm(
+        &format!("Import {} rows into `{}`?", plan.rows, plan.collection),
+        "refusing to import without confirmation: no terminal to ask on; add --yes",
+    )
 }
 
 fn summary_json(s: &ImportSummary) -> serde_json::Value {

@@ -16,6 +16,7 @@ use gembok_crypto::MasterKey;
 use serde_json::json;
 
 use super::apikey::now_ms;
+use super::lifecycle::rfc3339;
 use crate::account_notices::{deliver_now, Collected};
 use crate::cli::{OutputFormat, UserCommand};
 use crate::config::Settings;
@@ -208,14 +209,4 @@ pub fn account_error(e: AccountError) -> anyhow::Error {
         _ => exit::OTHER,
     };
     exit::fail(code, format!("{e} ({})", e.code()))
-}
-
-fn rfc3339(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_else(|| ms.to_string())
 }
