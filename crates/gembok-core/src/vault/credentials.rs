@@ -4,12 +4,13 @@
 //!
 //! Each credential (collection, record, field) has one store document of kind
 //! [`CREDENTIAL_THROTTLE_DOC`] with id `<collection>/<record id>/<field>`: its failure
-//! count ([`FailureState`]) and, for TOTP, the last accepted time step, so a code is
-//! accepted once. The throttle's verdict is asked before any password is hashed or code
-//! computed, so a locked or waiting credential costs nothing. Changes to the documents
-//! are serialised within this process by one lock and across processes sharing one
-//! database by a compare-and-set ([`throttle_doc`]), so concurrent failures are all
-//! counted and a code sent twice at the same moment is accepted once.
+//! count ([`FailureState`](crate::staff::throttle::FailureState)) and, for TOTP, the
+//! last accepted time step, so a code is accepted once. The throttle's verdict is asked
+//! before any password is hashed or code computed, so a locked or waiting credential
+//! costs nothing. Changes to the documents are serialised within this process by one
+//! lock and across processes sharing one database by a compare-and-set
+//! ([`throttle_doc`]), so concurrent failures are all counted and a code sent twice at
+//! the same moment is accepted once.
 //!
 //! Every verification, enrolment, lock and unlock is an audit event, committed in the
 //! same transaction as the document change; events name the record and field, never a
