@@ -1,5 +1,6 @@
 //! The one error type of this crate: what can go wrong while setting up or running the
-//! server (not the errors of single requests, which are [`crate::ApiError`]s).
+//! server (not the errors of single requests, which are
+//! [`ApiError`](crate::api_error::ApiError)s).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -1,7 +1,7 @@
 //! `import`: move a spreadsheet into a vault collection, row by row through the
 //! schema, in resumable batches.
 //!
-//! [`plan`] reads the file once (every reader check runs, so a broken file imports
+//! [`plan()`] reads the file once (every reader check runs, so a broken file imports
 //! nothing), detects its columns and proposes a mapping; [`import`] writes it. Every
 //! row ends up accepted or rejected, and the summary always adds up:
 //! `accepted + rejected = total`. Bad rows go to a rejects report (row, column, field,
